@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both start with `make setup`, which is quick once everything is installed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+
+.PHONY: setup run test lint bench system-deps browser-deps clean
+
+setup: $(STAMP) system-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Debian's graphviz gives the `dot` and `neato` programs the diagrams need.
+system-deps:
+	@command -v dot >/dev/null || { $(APT) update -qq && $(APT) install -y -qq graphviz; }
+
+# Browser tests drive Debian's chromium; the HTTP benchmark uses wrk.
+browser-deps:
+	@command -v chromium >/dev/null && command -v wrk >/dev/null || \
+		{ $(APT) update -qq && $(APT) install -y -qq chromium wrk; }
+
+run: setup
+	$(BIN)/orgpath serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: setup browser-deps
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup browser-deps
+	for b in benchmarks/*.py; do case $$b in */make_org.py) ;; *) $(BIN)/python $$b || exit 1;; esac; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info

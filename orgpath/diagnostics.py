@@ -1,0 +1,55 @@
+"""One diagnostic type, formatted the way compilers do: ``file:line:col: error: ...``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in an input file."""
+
+    file: str
+    line: int | None
+    col: int | None
+    severity: str  # ERROR or WARNING
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return f"{where}: {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics that reject a file."""
+    return [d for d in diagnostics if d.severity == ERROR]
+
+
+def warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics that are reported but accepted."""
+    return [d for d in diagnostics if d.severity == WARNING]
+
+
+class InputError(Exception):
+    """An input was rejected; ``diagnostics`` says where and why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(str(d) for d in diagnostics))

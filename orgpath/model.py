@@ -1,0 +1,136 @@
+"""Plain, immutable data for ladders and orgs. No I/O and no project imports.
+
+A ``Text`` maps a language code (``"en"``, ``"da"``) to a string; ``localize``
+picks the wanted language with an English fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+Text = Mapping[str, str]
+TextList = Mapping[str, tuple[str, ...]]
+
+LANGUAGES = ("en", "da")
+DEFAULT_LANGUAGE = "en"
+MOVE_KINDS = ("promotion", "lateral")
+ASSUMPTION = "assumption"
+
+_EMPTY: Mapping = MappingProxyType({})
+
+
+def localize(text: Mapping | None, lang: str = DEFAULT_LANGUAGE, default=""):
+    """Return ``text`` in ``lang``, else English, else any language present.
+
+    >>> localize({"en": "Account Manager", "da": "Kundechef"}, "da")
+    'Kundechef'
+    >>> localize({"en": "Account Manager"}, "da")
+    'Account Manager'
+    """
+    if not text:
+        return default
+    if lang in text:
+        return text[lang]
+    if DEFAULT_LANGUAGE in text:
+        return text[DEFAULT_LANGUAGE]
+    return next(iter(text.values()))
+
+
+@dataclass(frozen=True)
+class Salary:
+    """A pay band as a source states it."""
+
+    currency: str
+    min: float | None = None
+    max: float | None = None
+    period: str = "year"
+    source: str | None = None
+
+    @property
+    def midpoint(self) -> float | None:
+        """The middle of the band, or the one bound given."""
+        if self.min is not None and self.max is not None:
+            return (self.min + self.max) / 2
+        return self.min if self.min is not None else self.max
+
+
+@dataclass(frozen=True)
+class Role:
+    """One role (job) of a ladder."""
+
+    id: str
+    title: Text
+    level: int
+    aliases: tuple[str, ...] = ()
+    track: str | None = None
+    reports_to: tuple[str, ...] = ()  # first is the primary line, others dotted
+    summary: Text = field(default_factory=lambda: _EMPTY)
+    responsibilities: TextList = field(default_factory=lambda: _EMPTY)
+    skills: tuple[str, ...] = ()
+    salary: Salary | None = None
+    codes: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    source: str | None = None
+    line: int | None = None  # where the role starts in its file
+
+    def name(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The role's title in ``lang`` (English fallback)."""
+        return localize(self.title, lang, self.id)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A way from one role to another: a promotion or a lateral move."""
+
+    source_role: str
+    target_role: str
+    kind: str = "promotion"
+    years: float | None = None  # typical years in ``source_role`` before the move
+    requires: tuple[str, ...] = ()
+    source: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """A job family: its roles and the moves between them."""
+
+    id: str
+    title: Text
+    roles: tuple[Role, ...]
+    moves: tuple[Move, ...] = ()
+    description: Text = field(default_factory=lambda: _EMPTY)
+    path: str | None = None  # the file it was read from
+
+    def name(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return localize(self.title, lang, self.id)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person (or vacant position) of an org."""
+
+    id: str
+    name: str
+    manager_id: str | None = None
+    title: str | None = None
+    role: str | None = None  # a ladder role id, resolved at load time
+    department: str | None = None
+    email: str | None = None
+    photo_url: str | None = None
+    assistant: bool = False
+    dotted_managers: tuple[str, ...] = ()
+    vacant: bool = False
+    row: int | None = None  # 1-based line in its file (header is row 1)
+
+
+@dataclass(frozen=True)
+class Org:
+    """An org chart of people, optionally tied to a ladder."""
+
+    id: str
+    title: str
+    people: tuple[Person, ...]
+    ladder: str | None = None
+    path: str | None = None
