@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from orgpath.model import Ladder
+from orgpath.model import Ladder, Move, Role
 
 PROMOTION = "promotion"
 LATERAL = "lateral"
@@ -94,3 +94,25 @@ def reporting_graph(G: nx.MultiDiGraph, dotted: bool = False) -> nx.DiGraph:
     """Reporting lines of ``G`` as a ``DiGraph`` with edges report → manager."""
     kinds = REPORTING_KINDS if dotted else (REPORTS_TO,)
     return moves_graph(G, kinds)
+
+
+def demo_graph() -> nx.MultiDiGraph:
+    """A four-role example ladder, used by the documentation's examples.
+
+    junior → senior → lead, and senior ↔ expert (lateral) → lead.
+
+    >>> sorted(demo_graph().edges(keys=True))[:2]
+    [('expert', 'lead', 'promotion'), ('expert', 'lead', 'reports_to')]
+    """
+    roles = (
+        Role("junior", {"en": "Junior", "da": "Junior"}, 1, skills=("a",), reports_to=("lead",)),
+        Role("senior", {"en": "Senior", "da": "Senior"}, 2, skills=("a", "b"),
+             reports_to=("lead",)),
+        Role("expert", {"en": "Expert", "da": "Ekspert"}, 2, skills=("c",), reports_to=("lead",)),
+        Role("lead", {"en": "Team Lead", "da": "Teamleder"}, 3, aliases=("Chef",)),
+    )
+    moves = (
+        Move("junior", "senior", years=2), Move("senior", "lead", years=3),
+        Move("senior", "expert", "lateral", years=1), Move("expert", "lead", years=1),
+    )
+    return ladder_graph(Ladder("demo", {"en": "Demo"}, roles, moves))
