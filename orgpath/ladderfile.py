@@ -1,0 +1,488 @@
+"""Ladder files (YAML or JSON) → :class:`~orgpath.model.Ladder` plus diagnostics.
+
+Every problem is reported at once, each with its file, line and column; a file
+with an error gives no ladder. The format is described in ``docs/ladder-format.md``.
+
+>>> ladder, diags = parse_ladder('''
+... id: demo
+... title: Demo
+... roles:
+...   - {id: a, title: A, level: 1, reports_to: [b]}
+...   - {id: b, title: B, level: 2}
+... moves:
+...   - {from: a, to: b, years: 2}
+... ''', "demo.yaml")
+>>> [r.id for r in ladder.roles], diags
+(['a', 'b'], [])
+>>> _, diags = parse_ladder("id: demo\\ntitle: Demo\\nroles:\\n  - {id: a, title: A}\\n", "x.yaml")
+>>> print(diags[0])
+x.yaml:4:5: error: role 'a': missing required field 'level'
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import yaml
+
+from orgpath import queries
+from orgpath.diagnostics import ERROR, WARNING, Diagnostic
+from orgpath.graph import LATERAL, PROMOTION, ladder_graph
+from orgpath.model import LANGUAGES, Ladder, Move, Role, Salary
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG = re.compile(r"^[a-z]{2}$")
+SUFFIXES = (".yaml", ".yml", ".json")
+
+LADDER_FIELDS = {"id", "title", "description", "roles", "moves"}
+ROLE_FIELDS = {
+    "id", "title", "aliases", "level", "track", "reports_to", "summary", "responsibilities",
+    "skills", "salary", "codes", "source",
+}
+MOVE_FIELDS = {"from", "to", "kind", "years", "requires", "source"}
+SALARY_FIELDS = {"currency", "min", "max", "period", "source"}
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Doc:
+    """The plain data of a file plus the line:col of every value in it."""
+
+    def __init__(self, filename: str):
+        self.file = filename
+        self.where: dict[tuple, tuple[int, int]] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    def at(self, path: tuple) -> tuple[int | None, int | None]:
+        """Line and column of ``path`` (such as ``("roles", 2, "level")``) or its parent."""
+        while path not in self.where and path:
+            path = path[:-1]
+        return self.where.get(path, (None, None))
+
+    def error(self, path: tuple, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.file, *self.at(path), ERROR, message))
+
+    def warning(self, path: tuple, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.file, *self.at(path), WARNING, message))
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _plain(doc: _Doc, node: yaml.Node, path: tuple) -> Any:
+    """Turn a composed YAML node into plain data, recording positions and duplicate keys."""
+    doc.where[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        first: dict = {}
+        for key_node, value_node in node.value:
+            key = _constructor.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str | int | float | bool):
+                doc.where[path + ("<key>",)] = (line, key_node.start_mark.column + 1)
+                doc.error(path + ("<key>",), f"{_label(path)}: keys must be text")
+                continue
+            doc.where.setdefault(path + (key, "<key>"), (line, key_node.start_mark.column + 1))
+            if key in first:
+                doc.where[path + (key, "<dup>")] = (line, key_node.start_mark.column + 1)
+                doc.error(path + (key, "<dup>"),
+                          f"{_label(path)}: duplicate key '{key}' (first on line {first[key]})")
+                continue
+            first[key] = line
+            out[key] = _plain(doc, value_node, path + (key,))
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(doc, item, path + (i,)) for i, item in enumerate(node.value)]
+    return _constructor.construct_object(node)
+
+
+def _label(path: tuple) -> str:
+    return "ladder" if not path else ".".join(str(p) for p in path if p != "<key>")
+
+
+def _load(doc: _Doc, text: str, is_json: bool) -> Any:
+    if is_json:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            doc.diagnostics.append(
+                Diagnostic(doc.file, exc.lineno, exc.colno, ERROR, f"invalid JSON: {exc.msg}"))
+            return None
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        msg = " ".join(p for p in (exc.context, exc.problem) if p)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        doc.diagnostics.append(Diagnostic(doc.file, line, col, ERROR, f"invalid YAML: {msg}"))
+        return None
+    except yaml.YAMLError as exc:
+        doc.diagnostics.append(Diagnostic(doc.file, None, None, ERROR, f"invalid YAML: {exc}"))
+        return None
+    if len(nodes) != 1:
+        doc.diagnostics.append(Diagnostic(
+            doc.file, 1, 1, ERROR,
+            "the file is empty" if not nodes else "one ladder per file: found several documents"))
+        return None
+    return _plain(doc, nodes[0], ())
+
+
+# --- field checks --------------------------------------------------------------------
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+            dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+class _Fields:
+    """Checks the fields of one mapping (a ladder, role, move or salary)."""
+
+    def __init__(self, doc: _Doc, data: dict, path: tuple, label: str, allowed: set[str]):
+        self.doc, self.data, self.path, self.label = doc, data, path, label
+        for key in data:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                did = f" (did you mean '{hint[0]}'?)" if hint else ""
+                doc.error(path + (key, "<key>"), f"{label}: unknown field '{key}'{did}")
+
+    def err(self, key: str, message: str) -> None:
+        self.doc.error(self.path + (key,), f"{self.label}: {message}")
+
+    def get(self, key: str, check: Callable[[Any], Any], required: bool = False,
+            default: Any = None) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.doc.error(self.path, f"{self.label}: missing required field '{key}'")
+            return default
+        try:
+            return check(self.data[key])
+        except _Bad as bad:
+            self.err(key, f"field '{key}' {bad}")
+            return default
+
+
+class _Bad(ValueError):
+    pass
+
+
+def _text(value: Any) -> dict[str, str]:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        if not str(value).strip():
+            raise _Bad("must not be empty")
+        return {"en": str(value)}
+    if isinstance(value, dict) and value:
+        out = {}
+        for lang, text in value.items():
+            if not isinstance(lang, str) or not LANG.match(lang):
+                raise _Bad(f"has language key {lang!r}: use a two-letter code such as "
+                           f"{' or '.join(LANGUAGES)}")
+            if not isinstance(text, str) or not text.strip():
+                raise _Bad(f"must be text in '{lang}', not {_kind_of(text)}")
+            out[lang] = text
+        return out
+    raise _Bad(f"must be text or a mapping of language to text, not {_kind_of(value)}")
+
+
+def _text_list(value: Any) -> dict[str, tuple[str, ...]]:
+    if isinstance(value, list):
+        return {"en": _strings(value)}
+    if isinstance(value, dict):
+        out = {}
+        for lang, items in value.items():
+            if not isinstance(lang, str) or not LANG.match(lang):
+                raise _Bad(f"has language key {lang!r}: use a two-letter code")
+            out[lang] = _strings(items)
+        return out
+    raise _Bad(f"must be a list or a mapping of language to list, not {_kind_of(value)}")
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Bad(f"must be a list, not {_kind_of(value)}")
+    for item in value:
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            raise _Bad(f"must be a list of text, but holds {_kind_of(item)}")
+    return tuple(str(v) for v in value)
+
+
+def _slugs(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    items = _strings(value)
+    for item in items:
+        if not SLUG.match(item):
+            raise _Bad(f"holds {item!r}, which is not an id (lowercase letters, digits and '-')")
+    return items
+
+
+def _slug(value: Any) -> str:
+    if not isinstance(value, str) or not SLUG.match(value):
+        raise _Bad(f"{value!r} is not a valid id: use lowercase letters, digits and '-' "
+                   "(for example 'account-manager')")
+    return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad(f"must be a whole number, not {_kind_of(value)} {value!r}")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Bad(f"must be a number, not {_kind_of(value)} {value!r}")
+    if value < 0:
+        raise _Bad(f"must not be negative, not {value!r}")
+    return value
+
+
+def _str(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _Bad(f"must be text, not {_kind_of(value)}")
+    return str(value)
+
+
+def _codes(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise _Bad(f"must be a mapping of code system to code, not {_kind_of(value)}")
+    return {str(k): _str(v) for k, v in value.items()}
+
+
+def _mapping(doc: _Doc, value: Any, path: tuple, label: str) -> dict | None:
+    if isinstance(value, dict):
+        return value
+    doc.error(path, f"{label} must be a mapping, not {_kind_of(value)}")
+    return None
+
+
+# --- the document --------------------------------------------------------------------
+
+
+def _salary(doc: _Doc, value: Any, path: tuple, label: str) -> Salary | None:
+    data = _mapping(doc, value, path, f"{label}: field 'salary'")
+    if data is None:
+        return None
+    f = _Fields(doc, data, path, f"{label}: salary", SALARY_FIELDS)
+    currency = f.get("currency", _str, required=True)
+    low, high = f.get("min", _number), f.get("max", _number)
+    if low is None and high is None:
+        doc.error(path, f"{label}: salary needs 'min' or 'max'")
+    if low is not None and high is not None and low > high:
+        f.err("min", f"salary min {low} is above max {high}")
+    if currency is None:
+        return None
+    return Salary(currency, low, high, f.get("period", _str, default="year"),
+                  f.get("source", _str))
+
+
+def _role(doc: _Doc, value: Any, i: int) -> Role | None:
+    path = ("roles", i)
+    data = _mapping(doc, value, path, f"roles[{i}]")
+    if data is None:
+        return None
+    rid = data.get("id")
+    label = f"role '{rid}'" if isinstance(rid, str) else f"roles[{i}]"
+    f = _Fields(doc, data, path, label, ROLE_FIELDS)
+    rid = f.get("id", _slug, required=True)
+    title = f.get("title", _text, required=True)
+    level = f.get("level", _int, required=True)
+    role = Role(
+        id=rid or "", title=title or {}, level=level if level is not None else 0,
+        aliases=f.get("aliases", _strings, default=()),
+        track=f.get("track", _slug),
+        reports_to=f.get("reports_to", _slugs, default=()),
+        summary=f.get("summary", _text, default={}),
+        responsibilities=f.get("responsibilities", _text_list, default={}),
+        skills=f.get("skills", _slugs, default=()),
+        salary=_salary(doc, data["salary"], path + ("salary",), label)
+        if data.get("salary") is not None else None,
+        codes=f.get("codes", _codes, default={}),
+        source=f.get("source", _str),
+        line=doc.at(path)[0],
+    )
+    return role if rid and title and level is not None else None
+
+
+def _move(doc: _Doc, value: Any, i: int) -> Move | None:
+    path = ("moves", i)
+    data = _mapping(doc, value, path, f"moves[{i}]")
+    if data is None:
+        return None
+    label = f"move from '{data.get('from')}' to '{data.get('to')}'" \
+        if "from" in data and "to" in data else f"moves[{i}]"
+    f = _Fields(doc, data, path, label, MOVE_FIELDS)
+    source, target = f.get("from", _slug, required=True), f.get("to", _slug, required=True)
+    kind = f.get("kind", _str, default=PROMOTION)
+    if kind not in (PROMOTION, LATERAL):
+        f.err("kind", f"kind must be 'promotion' or 'lateral', not {kind!r}")
+        kind = None
+    move = Move(source or "", target or "", kind or PROMOTION, f.get("years", _number),
+                f.get("requires", _slugs, default=()), f.get("source", _str),
+                line=doc.at(path)[0])
+    return move if source and target and kind else None
+
+
+def _suggestion(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_references(doc: _Doc, roles: list[Role], moves: list[tuple[int, Move]]) -> bool:
+    ok = True
+    first: dict[str, int] = {}
+    for i, role in enumerate(roles):
+        if role.id in first:
+            doc.error(("roles", i, "id"),
+                      f"duplicate role id '{role.id}' (first defined on line {first[role.id]})")
+            ok = False
+        else:
+            first[role.id] = doc.at(("roles", i, "id"))[0] or 0
+    known = sorted(first)
+    for i, role in enumerate(roles):
+        for j, boss in enumerate(role.reports_to):
+            if boss not in first:
+                doc.error(("roles", i, "reports_to", j),
+                          f"role '{role.id}': reports_to names unknown role '{boss}'"
+                          + _suggestion(boss, known))
+                ok = False
+            elif boss == role.id:
+                doc.error(("roles", i, "reports_to", j),
+                          f"role '{role.id}': a role cannot report to itself")
+                ok = False
+        if len(set(role.reports_to)) != len(role.reports_to):
+            doc.error(("roles", i, "reports_to"),
+                      f"role '{role.id}': reports_to names the same role twice")
+            ok = False
+    seen: dict[tuple, int] = {}
+    for i, move in moves:
+        label = f"move from '{move.source_role}' to '{move.target_role}'"
+        for end, key in ((move.source_role, "from"), (move.target_role, "to")):
+            if end not in first:
+                doc.error(("moves", i, key),
+                          f"{label}: unknown role '{end}'" + _suggestion(end, known))
+                ok = False
+        if move.source_role == move.target_role:
+            doc.error(("moves", i), f"{label}: a role cannot move to itself")
+            ok = False
+        pair = (move.source_role, move.target_role, move.kind)
+        if move.kind == LATERAL:
+            pair = (*sorted(pair[:2]), LATERAL)
+        if pair in seen:
+            doc.error(("moves", i), f"{label}: duplicate {move.kind} move "
+                      f"(first on line {seen[pair]})")
+            ok = False
+        else:
+            seen[pair] = doc.at(("moves", i))[0] or 0
+    return ok
+
+
+def _check_cycles(doc: _Doc, G: nx.MultiDiGraph, roles: list[Role]) -> None:
+    line_of = {r.id: i for i, r in enumerate(roles)}
+    promotions = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == PROMOTION)
+    for cycle in sorted(nx.simple_cycles(promotions), key=len)[:5]:
+        loop = " -> ".join([*cycle, cycle[0]])
+        doc.error(("moves",), f"promotion moves form a cycle: {loop}")
+    reporting = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == "reports_to")
+    for cycle in sorted(nx.simple_cycles(reporting), key=len)[:5]:
+        loop = " -> ".join([*cycle, cycle[0]])
+        doc.error(("roles", line_of[cycle[0]], "reports_to"),
+                  f"reporting lines form a cycle: {loop}")
+
+
+def _check_shape(
+    doc: _Doc, G: nx.MultiDiGraph, roles: list[Role], moves: list[tuple[int, Move]]
+) -> None:
+    """Warnings: the ladder is accepted but probably not what was meant."""
+    where = {r.id: ("roles", i) for i, r in enumerate(roles)}
+    level = {r.id: r.level for r in roles}
+    for i, move in moves:
+        u, v = move.source_role, move.target_role
+        if move.kind == PROMOTION and level[v] < level[u]:
+            doc.warning(("moves", i),
+                        f"promotion from '{u}' (level {level[u]}) to '{v}' (level {level[v]}) "
+                        "goes to a lower level")
+    entries = queries.entry_roles(G)
+    reached = set(entries)
+    D = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k in (PROMOTION, LATERAL))
+    for e in entries:
+        if e in D:
+            reached |= nx.descendants(D, e)
+    top = max(level.values())
+    for r in roles:
+        if r.id not in reached:
+            doc.warning(where[r.id], f"role '{r.id}' cannot be reached from any entry role "
+                        f"({', '.join(entries)})")
+        if r.level < top and not queries.has_way_up(G, r.id):
+            doc.warning(where[r.id], f"role '{r.id}' (level {r.level}) has no way up: "
+                        "no move leads to a more senior role")
+        if r.level < top and not r.reports_to:
+            doc.warning(where[r.id], f"role '{r.id}' (level {r.level}) has no reporting line")
+
+
+def parse_ladder(text: str, filename: str = "<ladder>") -> tuple[Ladder | None, list[Diagnostic]]:
+    """Parse and check the text of a ladder file. Never raises on bad input."""
+    doc = _Doc(filename)
+    data = _load(doc, text, filename.endswith(".json"))
+    if data is None:
+        return None, doc.diagnostics
+    if not isinstance(data, dict):
+        doc.error((), f"a ladder file must be a mapping with 'id', 'title' and 'roles', "
+                  f"not {_kind_of(data)}")
+        return None, doc.diagnostics
+    f = _Fields(doc, data, (), "ladder", LADDER_FIELDS)
+    lid = f.get("id", _slug, required=True)
+    title = f.get("title", _text, required=True)
+    description = f.get("description", _text, default={})
+    raw_roles = data.get("roles")
+    if not isinstance(raw_roles, list) or not raw_roles:
+        doc.error(("roles",) if "roles" in data else (),
+                  "ladder: 'roles' must be a non-empty list of roles"
+                  if "roles" in data else "ladder: missing required field 'roles'")
+        raw_roles = []
+    raw_moves = data.get("moves") or []
+    if not isinstance(raw_moves, list):
+        doc.error(("moves",), f"ladder: 'moves' must be a list, not {_kind_of(raw_moves)}")
+        raw_moves = []
+    roles = [r for i, v in enumerate(raw_roles) if (r := _role(doc, v, i))]
+    moves = [(i, m) for i, v in enumerate(raw_moves) if (m := _move(doc, v, i))]
+    if any(d.severity == ERROR for d in doc.diagnostics):
+        return None, doc.diagnostics
+    if not _check_references(doc, roles, moves):
+        return None, doc.diagnostics
+    ladder = Ladder(lid, title, tuple(roles), tuple(m for _, m in moves), description,
+                    path=filename)
+    G = ladder_graph(ladder)
+    _check_cycles(doc, G, roles)
+    if any(d.severity == ERROR for d in doc.diagnostics):
+        return None, doc.diagnostics
+    _check_shape(doc, G, roles, moves)
+    return ladder, sorted(doc.diagnostics, key=lambda d: (d.line or 0, d.col or 0))
+
+
+def read_ladder(path: str | Path) -> tuple[Ladder | None, list[Diagnostic]]:
+    """Read and check a ladder file. Never raises on bad input.
+
+    Returns the ladder (None when the file has errors) and every diagnostic.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(name, None, None, ERROR, f"cannot read file: {exc.strerror}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Diagnostic(name, line, None, ERROR,
+                                 f"the file is not UTF-8 text (byte {exc.start})")]
+    return parse_ladder(text, name)
