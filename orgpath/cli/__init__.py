@@ -1,0 +1,52 @@
+"""The ``orgpath`` command: a small click group over the store, queries and render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from orgpath.diagnostics import InputError
+from orgpath.resources import default_graphs_dir
+from orgpath.store import Store
+
+# Errors a user can cause and fix: printed as one line, exit code 1, no traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (LookupError, ValueError, InputError, OSError)
+
+
+class OrgpathGroup(click.Group):
+    """A group that turns user errors into a clean message."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=OrgpathGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--graphs", "graphs", type=click.Path(file_okay=False, path_type=Path),
+    envvar="ORGPATH_GRAPHS", show_envvar=True,
+    help="Folder of ladder (.yaml/.json) and org (.csv) files. [default: the bundled one]",
+)
+@click.version_option(package_name="orgpath")
+@click.pass_context
+def main(ctx: click.Context, graphs: Path | None) -> None:
+    """Career ladders and org charts: next roles, promotion paths, reporting lines, diagrams.
+
+    \b
+    Examples:
+      orgpath roles
+      orgpath next "Account Manager"
+      orgpath path assistant-account-manager vp-of-account-management -k 3
+      orgpath validate graphs/*.yaml
+      orgpath serve
+    """
+    ctx.obj = Store(graphs or default_graphs_dir())
+
+
+from orgpath.cli import ladder, serve  # noqa: E402  (commands register on `main`)
+
+for command in (*ladder.COMMANDS, serve.serve):
+    main.add_command(command)
