@@ -153,6 +153,14 @@ def test_bad_fixture_is_rejected_for_the_right_reason(validator, name, keyword, 
     assert needle in error.message
 
 
+def _loader_errors(doc: dict) -> list[str]:
+    """Errors orgpath's own loader reports for ``doc`` written out as YAML."""
+    from orgpath.ladderfile import parse_ladder
+
+    _, diags = parse_ladder(yaml.safe_dump(doc, allow_unicode=True), "mutated.yaml")
+    return [str(d) for d in diags if d.severity == "error"]
+
+
 def _mutated(change) -> dict:
     doc = copy.deepcopy(_fixture("schema-minimal.yaml"))
     change(doc)
@@ -166,14 +174,16 @@ def _mutated(change) -> dict:
         (lambda d: d["roles"][0].update(title=""), ["roles", 0, "title"]),
         (lambda d: d["roles"][0].update(level=1.5), ["roles", 0, "level"]),
         (lambda d: d["roles"][0].update(level=True), ["roles", 0, "level"]),
-        (lambda d: d["roles"][0].update(reports_to="lead"), ["roles", 0, "reports_to"]),
-        (lambda d: d["roles"][0].update(skills=["Sales"]), ["roles", 0, "skills", 0]),
+        (lambda d: d["roles"][0].update(reports_to=["lead", "lead"]), ["roles", 0, "reports_to"]),
+        (lambda d: d["roles"][0].update(reports_to="Lead"), ["roles", 0, "reports_to"]),
+        (lambda d: d["roles"][0].update(skills=["Sales"]), ["roles", 0, "skills"]),
         (lambda d: d["roles"][0].update(responsibilities={"en": "x"}),
          ["roles", 0, "responsibilities"]),
-        (lambda d: d["roles"][0].update(salary={"currency": "usd"}),
-         ["roles", 0, "salary", "currency"]),
-        (lambda d: d["roles"][0].update(salary={"currency": "USD", "period": "decade"}),
-         ["roles", 0, "salary", "period"]),
+        (lambda d: d["roles"][0].update(salary={"currency": "USD"}), ["roles", 0, "salary"]),
+        (lambda d: d["roles"][0].update(salary={"min": 1}), ["roles", 0, "salary"]),
+        (lambda d: d["roles"][0].update(salary={"currency": "USD", "min": -5}),
+         ["roles", 0, "salary", "min"]),
+        (lambda d: d["roles"][0].update(summary={"en": "  "}), ["roles", 0, "summary"]),
         (lambda d: d["moves"][0].pop("to"), ["moves", 0]),
         (lambda d: d["moves"][0].update(years="two"), ["moves", 0, "years"]),
         (lambda d: d.pop("roles"), []),
@@ -181,15 +191,58 @@ def _mutated(change) -> dict:
         (lambda d: d.update(version=2), []),
     ],
     ids=[
-        "lang-code", "empty-title", "float-level", "bool-level", "reports-to-string",
-        "skill-slug", "responsibilities-string", "currency-case", "period-enum",
+        "lang-code", "empty-title", "float-level", "bool-level", "reports-to-twice",
+        "reports-to-bad-slug", "skill-slug", "responsibilities-string", "salary-no-amount",
+        "salary-no-currency", "salary-negative", "blank-summary",
         "move-without-to", "years-string", "no-roles", "empty-roles", "unknown-top-key",
     ],
 )
 def test_schema_rejects(validator, change, path):
-    errors = _errors(validator, _mutated(change))
+    doc = _mutated(change)
+    errors = _errors(validator, doc)
     assert errors, "expected the schema to reject this"
     assert [list(e.absolute_path) for e in errors] == [path]
+    assert _loader_errors(doc), "orgpath accepts what the schema rejects"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["roles"][0].update(reports_to="lead"),
+        lambda d: d["roles"][0].update(skills="sales", aliases=["Junior", 2]),
+        lambda d: d["roles"][0].update(codes={"isco08": 1420, "esco": "http://x"}),
+        lambda d: d["roles"][0].update(responsibilities=["one", "two"]),
+        lambda d: d["roles"][0].update(salary={"currency": "DKK", "max": 600000}),
+        lambda d: d["moves"][0].update(kind="lateral", requires="sales"),
+        lambda d: d.update(title={"en": "Demo", "da": "Demo"}),
+        lambda d: d.pop("moves"),
+    ],
+    ids=["one-manager-as-text", "one-skill-as-text", "numeric-code", "plain-list",
+         "max-only", "lateral", "bilingual-title", "no-moves"],
+)
+def test_schema_accepts_what_orgpath_accepts(validator, change):
+    doc = _mutated(change)
+    assert [e.message for e in _errors(validator, doc)] == []
+    assert _loader_errors(doc) == []
+
+
+def test_schema_agrees_with_ladderfile_on_the_fixtures(validator):
+    """The schema and orgpath's own loader reject the same fixtures."""
+    from orgpath.ladderfile import read_ladder
+
+    for path in sorted(DATA.glob("schema-*.yaml")):
+        _, diags = read_ladder(path)
+        loader_rejects = any(d.severity == "error" for d in diags)
+        schema_rejects = bool(_errors(validator, _fixture(path.name)))
+        assert loader_rejects == schema_rejects, (path.name, [str(d) for d in diags])
+
+
+def test_orgpath_loads_the_bundled_ladder_without_diagnostics():
+    from orgpath.ladderfile import read_ladder
+
+    ladder, diags = read_ladder(LADDER_PATH)
+    assert [str(d) for d in diags] == []
+    assert ladder is not None and ladder.id == "account-management"
 
 
 # --- the bundled ladder's data -------------------------------------------------------------
