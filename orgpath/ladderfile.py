@@ -22,6 +22,7 @@ x.yaml:4:5: error: role 'a': missing required field 'level'
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -33,7 +34,7 @@ import yaml
 
 from orgpath import queries
 from orgpath.diagnostics import ERROR, WARNING, Diagnostic
-from orgpath.graph import LATERAL, PROMOTION, ladder_graph
+from orgpath.graph import LATERAL, PROMOTION, REPORTS_TO, ladder_graph
 from orgpath.model import LANGUAGES, Ladder, Move, Role, Salary
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -277,7 +278,7 @@ def _salary(doc: _Doc, value: Any, path: tuple, label: str) -> Salary | None:
     if low is None and high is None:
         doc.error(path, f"{label}: salary needs 'min' or 'max'")
     if low is not None and high is not None and low > high:
-        f.err("min", f"salary min {low} is above max {high}")
+        f.err("min", f"min {low} is above max {high}")
     if currency is None:
         return None
     return Salary(currency, low, high, f.get("period", _str, default="year"),
@@ -386,15 +387,23 @@ def _check_references(doc: _Doc, roles: list[Role], moves: list[tuple[int, Move]
 
 
 def _check_cycles(doc: _Doc, G: nx.MultiDiGraph, roles: list[Role]) -> None:
-    line_of = {r.id: i for i, r in enumerate(roles)}
-    promotions = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == PROMOTION)
-    for cycle in sorted(nx.simple_cycles(promotions), key=len)[:5]:
+    order = {r.id: i for i, r in enumerate(roles)}
+
+    def loops(kind: str) -> list[list[str]]:
+        # each cycle starts at its role written first in the file; at most five are named
+        D = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == kind)
+        found = []
+        for cycle in itertools.islice(nx.simple_cycles(D), 100):
+            i = min(range(len(cycle)), key=lambda j: order[cycle[j]])
+            found.append(cycle[i:] + cycle[:i])
+        return sorted(found, key=lambda c: (len(c), order[c[0]]))[:5]
+
+    for cycle in loops(PROMOTION):
         loop = " -> ".join([*cycle, cycle[0]])
         doc.error(("moves",), f"promotion moves form a cycle: {loop}")
-    reporting = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == "reports_to")
-    for cycle in sorted(nx.simple_cycles(reporting), key=len)[:5]:
+    for cycle in loops(REPORTS_TO):
         loop = " -> ".join([*cycle, cycle[0]])
-        doc.error(("roles", line_of[cycle[0]], "reports_to"),
+        doc.error(("roles", order[cycle[0]], "reports_to"),
                   f"reporting lines form a cycle: {loop}")
 
 

@@ -5,9 +5,9 @@ Ids are always present; titles come in the requested language (English fallback)
 >>> from orgpath.graph import demo_graph
 >>> from orgpath.queries import next_roles
 >>> G = demo_graph()
->>> [hop(G, h, "da") for h in next_roles(G, "expert")]
-[{'id': 'lead', 'title': 'Teamleder', 'level': 3, 'kind': 'promotion', 'years': 1,
-  'depth': 1, 'via': 'expert'}]
+>>> hop(G, next_roles(G, "expert")[0], "da")
+{'id': 'lead', 'title': 'Teamleder', 'level': 3, 'kind': 'promotion', 'years': 1,
+ 'depth': 1, 'via': 'expert'}
 """
 
 from __future__ import annotations
