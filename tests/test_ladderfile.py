@@ -135,7 +135,7 @@ def test_wrong_types():
         "t.yaml:5:20: error: role 'b': field 'title' must be text or a mapping of language "
         "to text, not a list",
         "t.yaml:6:42: error: role 'c': field 'aliases' must be a list, not a mapping",
-        "t.yaml:8:28: error: move from 'a' to 'b': field 'years' must be a number, "
+        "t.yaml:8:29: error: move from 'a' to 'b': field 'years' must be a number, "
         "not text 'soon'",
     ]
 
