@@ -1,5 +1,22 @@
-"""Diagrams of ladders and orgs: DOT views, the Graphviz runner and data exporters."""
+"""Diagrams of ladders and orgs: DOT views, the Graphviz runner and data exporters.
 
+``render_chart(G, view, fmt, ...)`` is the one entry point the web and the CLI
+call; ``MEDIA_TYPES`` and ``FORMATS`` say what it can write.
+"""
+
+from orgpath.render.exporters import (
+    FORMATS,
+    MEDIA_TYPES,
+    SUFFIXES,
+    export_chart,
+    format_for,
+    render_chart,
+)
 from orgpath.render.graphviz import ENGINES, RenderError, RenderStats, Runner, default_runner
+from orgpath.render.views import MAX_NODES, RANKDIRS, VIEWS, Chart, ViewError, build_view
 
-__all__ = ["ENGINES", "RenderError", "RenderStats", "Runner", "default_runner"]
+__all__ = [
+    "ENGINES", "FORMATS", "MAX_NODES", "MEDIA_TYPES", "RANKDIRS", "SUFFIXES", "VIEWS", "Chart",
+    "RenderError", "RenderStats", "Runner", "ViewError", "build_view", "default_runner",
+    "export_chart", "format_for", "render_chart",
+]
