@@ -1,0 +1,93 @@
+"""The graphs folder store: reload on change, last good version kept, health."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orgpath.store import NotFound, Store
+
+DATA = Path(__file__).parent / "data"
+
+
+def touch_later(path: Path) -> None:
+    """Make sure the store sees a change even on coarse-mtime file systems."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    shutil.copy(DATA / "ladder-engineering.yaml", tmp_path / "engineering.yaml")
+    return tmp_path
+
+
+def test_loads_every_ladder(folder):
+    store = Store(folder)
+    assert store.ladder_ids() == ["engineering"]
+    assert store.default_ladder_id() == "engineering"
+    assert "director" in store.graph("engineering")
+    assert store.health()["status"] == "ok"
+
+
+def test_unknown_ladder_suggests(folder):
+    with pytest.raises(NotFound, match=r"no ladder 'engneering' \(did you mean engineering\?\)"):
+        Store(folder).graph("engneering")
+
+
+def test_change_is_seen_without_restart(folder):
+    store = Store(folder)
+    assert store.graph("engineering").nodes["director"]["title"] == "Director of Engineering"
+    path = folder / "engineering.yaml"
+    path.write_text(path.read_text().replace("Director of Engineering", "Head of Engineering"))
+    touch_later(path)
+    assert store.graph("engineering").nodes["director"]["title"] == "Head of Engineering"
+
+
+def test_broken_edit_keeps_last_good_version(folder):
+    store = Store(folder)
+    version = store.entry("ladder", "engineering").version
+    path = folder / "engineering.yaml"
+    good = path.read_text()
+    path.write_text(good.replace("level: 5", "level: five"))
+    touch_later(path)
+    assert store.entry("ladder", "engineering").version == version  # still served
+    health = store.health()
+    assert health["status"] == "degraded"
+    [problem] = health["errors"]
+    assert problem["file"] == "engineering.yaml" and problem["serving"] == "last good version"
+    assert problem["diagnostics"][0]["line"] == 42
+    assert "field 'level' must be a whole number" in problem["diagnostics"][0]["text"]
+    path.write_text(good.replace("Director of Engineering", "Fixed"))
+    touch_later(path)
+    assert store.health()["status"] == "ok"
+    assert store.graph("engineering").nodes["director"]["title"] == "Fixed"
+
+
+def test_new_deleted_and_clashing_files(folder):
+    store = Store(folder)
+    shutil.copy(folder / "engineering.yaml", folder / "copy.yaml")
+    assert store.ladder_ids() == ["engineering"]  # same id twice: the second is refused
+    assert "already used by" in str(store.health()["errors"][0]["diagnostics"][0])
+    (folder / "copy.yaml").unlink()
+    (folder / "engineering.yaml").unlink()
+    assert store.ladder_ids() == []
+    assert store.health()["status"] == "ok"
+
+
+def test_broken_file_never_loaded_is_reported(folder):
+    (folder / "broken.yaml").write_text("id: [\n")
+    store = Store(folder)
+    assert store.ladder_ids() == ["engineering"]
+    [problem] = store.health()["errors"]
+    assert problem["serving"] == "nothing"
+    with pytest.raises(NotFound, match="broken.yaml failed to load"):
+        store.graph("nope")
+
+
+def test_missing_folder_is_empty_not_a_crash(tmp_path):
+    store = Store(tmp_path / "missing")
+    assert store.ladder_ids() == []
