@@ -97,7 +97,8 @@ def _resolve_format(fmt: str | None, output: str) -> str:
 def write_output(data: bytes, output: str, fmt: str) -> None:
     """Write ``data`` to stdout (``-``) or atomically to the file ``output``."""
     if output == "-":
-        stream = click.get_binary_stream("stdout")
+        sys.stdout.flush()
+        stream = getattr(sys.stdout, "buffer", sys.stdout)
         if fmt in BINARY and stream.isatty():
             raise click.UsageError(f"{fmt} is binary; write it to a file with -o FILE")
         stream.write(data)
