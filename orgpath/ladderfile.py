@@ -186,8 +186,10 @@ def _text(value: Any) -> dict[str, str]:
             if not isinstance(lang, str) or not LANG.match(lang):
                 raise _Bad(f"has language key {lang!r}: use a two-letter code such as "
                            f"{' or '.join(LANGUAGES)}")
-            if not isinstance(text, str) or not text.strip():
+            if not isinstance(text, str):
                 raise _Bad(f"must be text in '{lang}', not {_kind_of(text)}")
+            if not text.strip():
+                raise _Bad(f"must not be empty in '{lang}'")
             out[lang] = text
         return out
     raise _Bad(f"must be text or a mapping of language to text, not {_kind_of(value)}")
@@ -337,7 +339,11 @@ def _suggestion(name: str, known: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _check_references(doc: _Doc, roles: list[Role], moves: list[tuple[int, Move]]) -> bool:
+def _check_references(
+    doc: _Doc, roles: list[Role], moves: list[tuple[int, Move]], declared: set[str]
+) -> bool:
+    """Duplicate ids, unknown roles, self-moves. ``declared``: every id written, even on
+    roles with other errors, so those are not reported as unknown as well."""
     ok = True
     first: dict[str, int] = {}
     for i, role in enumerate(roles):
@@ -347,10 +353,10 @@ def _check_references(doc: _Doc, roles: list[Role], moves: list[tuple[int, Move]
             ok = False
         else:
             first[role.id] = doc.at(("roles", i, "id"))[0] or 0
-    known = sorted(first)
+    known = sorted(declared)
     for i, role in enumerate(roles):
         for j, boss in enumerate(role.reports_to):
-            if boss not in first:
+            if boss not in declared:
                 doc.error(("roles", i, "reports_to", j),
                           f"role '{role.id}': reports_to names unknown role '{boss}'"
                           + _suggestion(boss, known))
@@ -367,7 +373,7 @@ def _check_references(doc: _Doc, roles: list[Role], moves: list[tuple[int, Move]
     for i, move in moves:
         label = f"move from '{move.source_role}' to '{move.target_role}'"
         for end, key in ((move.source_role, "from"), (move.target_role, "to")):
-            if end not in first:
+            if end not in declared:
                 doc.error(("moves", i, key),
                           f"{label}: unknown role '{end}'" + _suggestion(end, known))
                 ok = False
@@ -438,15 +444,23 @@ def _check_shape(
 
 
 def parse_ladder(text: str, filename: str = "<ladder>") -> tuple[Ladder | None, list[Diagnostic]]:
-    """Parse and check the text of a ladder file. Never raises on bad input."""
+    """Parse and check the text of a ladder file. Never raises on bad input.
+
+    Diagnostics come sorted by line and column.
+    """
+    ladder, doc = _parse(text, filename)
+    return ladder, sorted(doc.diagnostics, key=lambda d: (d.line or 0, d.col or 0))
+
+
+def _parse(text: str, filename: str) -> tuple[Ladder | None, _Doc]:
     doc = _Doc(filename)
     data = _load(doc, text, filename.endswith(".json"))
     if data is None:
-        return None, doc.diagnostics
+        return None, doc
     if not isinstance(data, dict):
         doc.error((), f"a ladder file must be a mapping with 'id', 'title' and 'roles', "
                   f"not {_kind_of(data)}")
-        return None, doc.diagnostics
+        return None, doc
     f = _Fields(doc, data, (), "ladder", LADDER_FIELDS)
     lid = f.get("id", _slug, required=True)
     title = f.get("title", _text, required=True)
@@ -463,18 +477,18 @@ def parse_ladder(text: str, filename: str = "<ladder>") -> tuple[Ladder | None, 
         raw_moves = []
     roles = [r for i, v in enumerate(raw_roles) if (r := _role(doc, v, i))]
     moves = [(i, m) for i, v in enumerate(raw_moves) if (m := _move(doc, v, i))]
+    declared = {v["id"] for v in raw_roles if isinstance(v, dict) and isinstance(v.get("id"), str)}
+    _check_references(doc, roles, moves, declared)
     if any(d.severity == ERROR for d in doc.diagnostics):
-        return None, doc.diagnostics
-    if not _check_references(doc, roles, moves):
-        return None, doc.diagnostics
+        return None, doc
     ladder = Ladder(lid, title, tuple(roles), tuple(m for _, m in moves), description,
                     path=filename)
     G = ladder_graph(ladder)
     _check_cycles(doc, G, roles)
     if any(d.severity == ERROR for d in doc.diagnostics):
-        return None, doc.diagnostics
+        return None, doc
     _check_shape(doc, G, roles, moves)
-    return ladder, sorted(doc.diagnostics, key=lambda d: (d.line or 0, d.col or 0))
+    return ladder, doc
 
 
 def read_ladder(path: str | Path) -> tuple[Ladder | None, list[Diagnostic]]:

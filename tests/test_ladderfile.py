@@ -161,8 +161,8 @@ def test_unknown_field_suggests_the_right_one():
         roles:
           - {id: a, title: A, levle: 1}
         """) == [
-        "t.yaml:4:23: error: role 'a': unknown field 'levle' (did you mean 'level'?)",
         "t.yaml:4:5: error: role 'a': missing required field 'level'",
+        "t.yaml:4:23: error: role 'a': unknown field 'levle' (did you mean 'level'?)",
     ]
 
 
@@ -355,6 +355,34 @@ def test_unreachable_role_is_a_warning():
 ])
 def test_shapes_that_are_not_ladders(text, message):
     assert messages(text) == [message]
+
+
+def test_blank_text_is_refused():
+    assert messages("""
+        id: demo
+        title: {en: Demo, da: "  "}
+        roles:
+          - {id: a, title: A, level: 1}
+        """) == ["t.yaml:2:8: error: ladder: field 'title' must not be empty in 'da'"]
+
+
+def test_diagnostics_come_sorted_by_line():
+    ladder, diags = check("""
+        id: demo
+        title: Demo
+        roles:
+          - {id: a, title: A, level: 1, reports_to: [zz]}
+          - {id: b, title: B, level: 2}
+        moves:
+          - {from: a, to: b, kind: wrong}
+          - {from: q, to: b}
+        """)
+    assert [str(d) for d in diags] == [
+        "t.yaml:4:46: error: role 'a': reports_to names unknown role 'zz'",
+        "t.yaml:7:28: error: move from 'a' to 'b': kind must be 'promotion' or 'lateral', "
+        "not 'wrong'",
+        "t.yaml:8:12: error: move from 'q' to 'b': unknown role 'q'",
+    ]
 
 
 def test_salary_is_read_and_checked():
