@@ -34,6 +34,7 @@ import networkx as nx
 
 from orgpath.graph import DOTTED, LATERAL, PROMOTION, REPORTS_TO
 from orgpath.model import DEFAULT_LANGUAGE, Role, Salary, localize
+from orgpath.queries import RoleNotFound, nearest, next_roles, previous_roles, reporting_chain
 from orgpath.render.graphviz import RenderError
 
 VIEWS: tuple[str, ...] = ("ladder", "path", "focus", "reporting")
@@ -317,8 +318,6 @@ def _role(G: nx.MultiDiGraph, r: str) -> Role:
     try:
         return G.nodes[r]["role"]
     except KeyError:
-        from orgpath.queries import RoleNotFound, nearest
-
         raise RoleNotFound(r, nearest(list(G), r)) from None
 
 
@@ -545,8 +544,6 @@ def focus_view(
     max_nodes: int = MAX_NODES,
 ) -> Chart:
     """``role`` with the roles before and after it (``depth`` moves) and its reporting chain."""
-    from orgpath.queries import next_roles, previous_roles, reporting_chain
-
     rd = _check_common(lang, rankdir, "BT")
     _role(G, role)
     if not isinstance(depth, int) or depth < 1:
