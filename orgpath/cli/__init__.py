@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 
 from orgpath.diagnostics import InputError
+from orgpath.render import RenderError
 from orgpath.resources import default_graphs_dir
 from orgpath.store import Store
 
 # Errors a user can cause and fix: printed as one line, exit code 1, no traceback.
-USER_ERRORS: tuple[type[Exception], ...] = (LookupError, ValueError, InputError, OSError)
+USER_ERRORS: tuple[type[Exception], ...] = (
+    LookupError, ValueError, InputError, OSError, RenderError)
 
 
 class OrgpathGroup(click.Group):
@@ -46,7 +48,7 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
     ctx.obj = Store(graphs or default_graphs_dir())
 
 
-from orgpath.cli import ladder, serve  # noqa: E402  (commands register on `main`)
+from orgpath.cli import export, ladder, serve  # noqa: E402  (commands register on `main`)
 
-for command in (*ladder.COMMANDS, serve.serve):
+for command in (*ladder.COMMANDS, export.export, serve.serve):
     main.add_command(command)
