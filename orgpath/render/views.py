@@ -369,7 +369,8 @@ def _ranked_body(b: _Builder, node_css: Mapping[str, str] | None = None,
             b.lines.extend(nodes)
             continue
         b.lines.append(f"  subgraph cluster_t{i} {{")
-        attrs = _attrs(label=_q(dot_text(track)), style="filled", color=_q(C_CLUSTER),
+        attrs = _attrs(label=_q(dot_text(track)), tooltip=_q(dot_text(track)),
+                       style="filled", color=_q(C_CLUSTER),
                        fillcolor=_q(C_CLUSTER), fontcolor=_q(C_LATERAL), fontsize="11",
                        labelloc="b" if b.rankdir == "BT" else "t")
         b.lines.append(f"    graph [{attrs}];")
