@@ -1,0 +1,158 @@
+"""The JSON API under ``/api/v1``: ladders, roles, next/previous roles, chains and paths.
+
+Shapes come from :mod:`orgpath.serialize`, the same as the CLI's ``--json``.
+Answers are cached per worker by (endpoint, the file's content version,
+normalized arguments, language) and carry an ETag; see :mod:`orgpath.web.cache`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, current_app
+
+from orgpath import queries, serialize
+from orgpath.web.cache import json_response
+from orgpath.web.common import (
+    check_lang,
+    choice_arg,
+    int_arg,
+    ladder_entry,
+    resolve_role,
+    store,
+    text_arg,
+)
+from orgpath.web.i18n import api_lang
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _lang() -> str:
+    return check_lang(api_lang())
+
+
+@bp.get("/ladders")
+def ladders():
+    lang = _lang()
+    s = store()
+    entries = [s.entry("ladder", i) for i in s.ladder_ids()]
+    key = ("ladders", tuple(e.version for e in entries), lang)
+    return json_response(key, lambda: [serialize.ladder_summary(e.value, lang) for e in entries])
+
+
+def ladder_detail(entry, lang: str) -> dict[str, Any]:
+    G, lad = entry.graph, entry.value
+    return {
+        **serialize.ladder_summary(lad, lang),
+        "titles": dict(lad.title),
+        "version": entry.version,
+        "levels": [{"level": lv, "roles": ids}
+                   for lv, ids in queries.roles_by_level(G).items()],
+        "tracks": [{"track": tr, "roles": ids}
+                   for tr, ids in queries.roles_by_track(G).items()],
+        "moves": [{"from": m.source_role, "to": m.target_role, "kind": m.kind,
+                   "years": m.years, "requires": list(m.requires), "source": m.source}
+                  for m in lad.moves],
+        "entry_roles": queries.entry_roles(G),
+        "top_roles": queries.top_roles(G),
+    }
+
+
+@bp.get("/ladders/<ladder>")
+def ladder(ladder: str):
+    lang = _lang()
+    entry = ladder_entry(ladder)
+    return json_response(("ladder", entry.version, ladder, lang),
+                         lambda: ladder_detail(entry, lang))
+
+
+@bp.get("/ladders/<ladder>/roles")
+def roles(ladder: str):
+    lang = _lang()
+    entry = ladder_entry(ladder)
+    G = entry.graph
+
+    def produce():
+        ordered = [r for level in queries.roles_by_level(G).values() for r in level]
+        return [serialize.role_summary(G, r, lang) for r in ordered]
+
+    return json_response(("roles", entry.version, ladder, lang), produce)
+
+
+@bp.get("/ladders/<ladder>/roles/<role>")
+def role(ladder: str, role: str):
+    lang = _lang()
+    entry = ladder_entry(ladder)
+    G = entry.graph
+    rid = resolve_role(G, role)
+    return json_response(("role", entry.version, ladder, rid, lang),
+                         lambda: serialize.role_detail(G, rid, lang))
+
+
+def _walk(ladder: str, role: str, forward: bool):
+    lang = _lang()
+    entry = ladder_entry(ladder)
+    G = entry.graph
+    rid = resolve_role(G, role)
+    depth = int_arg("depth", 1, 1, current_app.config["MAX_DEPTH"])
+    kind = choice_arg("kind", queries.MOVE_KINDS, None)
+    name = "next" if forward else "previous"
+    walk = queries.next_roles if forward else queries.previous_roles
+
+    def produce():
+        return {"role": serialize.role_ref(G, rid, lang),
+                name: [serialize.hop(G, h, lang) for h in walk(G, rid, kind=kind, depth=depth)]}
+
+    return json_response((name, entry.version, ladder, rid, depth, kind, lang), produce)
+
+
+@bp.get("/ladders/<ladder>/roles/<role>/next")
+def next_roles(ladder: str, role: str):
+    return _walk(ladder, role, True)
+
+
+@bp.get("/ladders/<ladder>/roles/<role>/previous")
+def previous_roles(ladder: str, role: str):
+    return _walk(ladder, role, False)
+
+
+@bp.get("/ladders/<ladder>/roles/<role>/chain")
+def chain(ladder: str, role: str):
+    lang = _lang()
+    entry = ladder_entry(ladder)
+    G = entry.graph
+    rid = resolve_role(G, role)
+
+    def produce():
+        return {"role": serialize.role_ref(G, rid, lang),
+                "chain": [serialize.role_ref(G, r, lang) for r in queries.reporting_chain(G, rid)],
+                "direct_reports": [serialize.role_ref(G, r, lang)
+                                   for r in queries.direct_reports(G, rid)]}
+
+    return json_response(("chain", entry.version, ladder, rid, lang), produce)
+
+
+@bp.get("/ladders/<ladder>/paths")
+def paths(ladder: str):
+    lang = _lang()
+    entry = ladder_entry(ladder)
+    G = entry.graph
+    a = resolve_role(G, text_arg("from", required=True), "from")
+    b = resolve_role(G, text_arg("to", required=True), "to")
+    by = choice_arg("by", queries.BY, "steps")
+    k = int_arg("k", 1, 1, current_app.config["MAX_K"])
+
+    def produce():
+        found = queries.career_paths(G, a, b, by=by, k=k)
+        return {"from": a, "to": b, "by": by,
+                "paths": [serialize.career_path(G, p, lang) for p in found]}
+
+    return json_response(("paths", entry.version, ladder, a, b, by, k, lang), produce)
+
+
+def register_baseline(app: Flask) -> None:
+    """``GET /api/v1/ping``: a bare constant-JSON route, the HTTP benchmark's baseline."""
+
+    @app.get("/api/v1/ping")
+    def ping():
+        return {"ok": True, "service": "orgpath"}

@@ -1,0 +1,149 @@
+"""Charts: ``/ladders/<ladder>/chart.<format>`` for svg, png, pdf, dot, json, graphml, mmd.
+
+Query parameters: ``view`` (ladder, path, focus, reporting), ``from``/``to``
+(path; ``by`` and ``alt`` pick the ``alt``-th best path, 0 is the best),
+``focus`` and ``depth`` (focus), ``lang``, ``rankdir`` (BT, TB, LR),
+``only=path``, ``salary=1`` and ``download=1`` (a ``Content-Disposition``
+attachment). Charts are cached per worker by (file version, normalized
+arguments, language) and carry an ETag, like the JSON API.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, url_for
+from markupsafe import Markup
+
+from orgpath import queries
+from orgpath.render import FORMATS, MEDIA_TYPES, RANKDIRS, VIEWS, Runner, render_chart
+from orgpath.store import Entry
+from orgpath.web.cache import cached_response
+from orgpath.web.common import (
+    bool_arg,
+    check_lang,
+    choice_arg,
+    int_arg,
+    ladder_entry,
+    resolve_role,
+    text_arg,
+)
+from orgpath.web.errors import bad_param
+from orgpath.web.i18n import api_lang
+
+bp = Blueprint("charts", __name__)
+
+#: How many alternatives a path chart may reach into (``alt``).
+MAX_ALT = 9
+
+
+@dataclass(frozen=True)
+class ChartArgs:
+    """A chart request with every argument checked and normalized (role ids, not names)."""
+
+    view: str = "ladder"
+    path: tuple[str, ...] | None = None
+    focus: str | None = None
+    depth: int = 1
+    rankdir: str | None = None
+    only_path: bool = False
+    salary: bool = False
+    lang: str = "en"
+
+    def key(self) -> tuple:
+        return (self.view, self.path, self.focus, self.depth, self.rankdir, self.only_path,
+                self.salary, self.lang)
+
+
+def runner() -> Runner:
+    app = current_app
+    r = app.extensions.get("orgpath.runner")
+    if r is None:
+        r = Runner(os.environ.get("ORGPATH_DOT", "dot"),
+                   timeout=float(app.config["GRAPHVIZ_TIMEOUT"]),
+                   cache_bytes=min(app.config["CHART_CACHE_BYTES"], 8 * 1024 * 1024))
+        app.extensions["orgpath.runner"] = r
+    return r
+
+
+def chart_bytes(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> tuple[tuple, bytes]:
+    """The chart (from the cache or drawn now) and its cache key."""
+    key = ("chart", entry.version, ladder_id, fmt, *args.key())
+    cache = current_app.extensions["orgpath.chart_cache"]
+    hit = cache.get(key)
+    if hit is not None:
+        return key, hit[0]
+    body = _draw(ladder_id, entry, fmt, args)
+    from orgpath.web.cache import etag_for
+
+    cache.put(key, body, etag_for(key))
+    return key, body
+
+
+def _draw(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> bytes:
+    def link(rid: str) -> str:
+        return url_for("pages.role", ladder=ladder_id, role=rid)
+
+    return render_chart(
+        entry.graph, args.view, fmt, lang=args.lang, rankdir=args.rankdir,
+        path=list(args.path) if args.path else None, only_path=args.only_path,
+        focus=args.focus, depth=args.depth, salary=args.salary, link=link,
+        max_nodes=int(current_app.config["MAX_CHART_ROLES"]), runner=runner(),
+    )
+
+
+def inline_svg(ladder_id: str, entry: Entry, args: ChartArgs) -> Markup:
+    """Our Graphviz SVG, ready to inline in a page (the XML prolog and comments cut off).
+
+    Safe to mark up: Graphviz writes it and every text in it was escaped by the views.
+    """
+    _, body = chart_bytes(ladder_id, entry, "svg", args)
+    text = body.decode("utf-8")
+    start = text.find("<svg")
+    return Markup(text[start:] if start >= 0 else "")
+
+
+def parse_args(G, lang: str) -> ChartArgs:
+    """Check and normalize a chart request's query string."""
+    view = choice_arg("view", VIEWS, "ladder")
+    rankdir = choice_arg("rankdir", RANKDIRS, None)
+    only = choice_arg("only", ("path",), None)
+    salary = bool_arg("salary")
+    depth = int_arg("depth", 1, 1, current_app.config["MAX_DEPTH"])
+    path = focus = None
+    if view == "path":
+        a = resolve_role(G, text_arg("from", required=True), "from")
+        b = resolve_role(G, text_arg("to", required=True), "to")
+        by = choice_arg("by", queries.BY, "steps")
+        alt = int_arg("alt", 0, 0, MAX_ALT)
+        found = queries.career_paths(G, a, b, by=by, k=alt + 1)
+        if alt >= len(found):
+            raise bad_param("alt", f"there are only {len(found)} paths from {a} to {b}; "
+                            f"alt must be below {len(found)}.")
+        path = tuple(found[alt].roles)
+    elif view == "focus":
+        focus = resolve_role(G, text_arg("focus", required=True), "focus")
+    return ChartArgs(view=view, path=path, focus=focus,
+                     depth=depth if view == "focus" else 1, rankdir=rankdir,
+                     only_path=only == "path" and view == "path", salary=salary, lang=lang)
+
+
+@bp.get("/ladders/<ladder>/chart.<fmt>")
+def chart(ladder: str, fmt: str):
+    if fmt not in FORMATS:
+        raise bad_param("format", f"format must be one of {', '.join(FORMATS)}, "
+                        f"not {fmt[:40]!r}.", allowed=list(FORMATS))
+    lang = check_lang(api_lang())
+    entry = ladder_entry(ladder)
+    args = parse_args(entry.graph, lang)
+    download = bool_arg("download")
+    key = ("chart", entry.version, ladder, fmt, *args.key())
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if fmt == "svg":
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    if download:
+        name = f"{ladder}-{args.view}.{fmt}"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return cached_response("orgpath.chart_cache", key,
+                           lambda: _draw(ladder, entry, fmt, args), MEDIA_TYPES[fmt], headers)

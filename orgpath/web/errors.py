@@ -1,0 +1,139 @@
+"""Errors: RFC 9457 problem details for the API and charts, friendly pages for people.
+
+Every error a request can cause becomes a :class:`Problem` (status, a ``type``
+URN, a title, a helpful ``detail`` and extras such as ``suggestions`` or
+``parameter``). API, chart and health routes (and unknown ``/api/`` URLs)
+answer ``application/problem+json``; pages render ``error.html`` in the
+page's language. A catch-all handler logs anything unexpected and still
+answers a problem, never an HTML traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from orgpath.queries import NoPath, RoleNotFound
+from orgpath.render.graphviz import RenderError
+from orgpath.store import NotFound
+from orgpath.web.cache import dumps
+
+log = logging.getLogger("orgpath.web")
+
+PROBLEM_TYPE = "urn:orgpath:problem:"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+#: Blueprints whose errors are problem+json rather than pages.
+MACHINE_BLUEPRINTS = frozenset({"api", "charts", "health", "openapi", "orgs_api", "org_charts"})
+
+
+class Problem(Exception):
+    """An error to answer with: HTTP status, problem type slug, title and detail."""
+
+    def __init__(self, status: int, slug: str, title: str, detail: str, **extra: Any):
+        super().__init__(detail)
+        self.status, self.slug, self.title, self.detail = status, slug, title, detail
+        self.extra = extra
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "type": PROBLEM_TYPE + self.slug if self.slug else "about:blank",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "instance": _instance(),
+            **self.extra,
+        }
+
+
+def _instance() -> str:
+    try:
+        path = request.path
+    except RuntimeError:
+        return ""
+    return path[:500]
+
+
+def bad_param(name: str, detail: str, **extra: Any) -> Problem:
+    """A 400 naming the parameter that is wrong."""
+    return Problem(400, "bad-parameter", "Bad parameter", detail, parameter=name, **extra)
+
+
+def from_exception(exc: BaseException) -> Problem:
+    """The problem an exception stands for."""
+    if isinstance(exc, Problem):
+        return exc
+    if isinstance(exc, RoleNotFound):
+        query = exc.query if len(exc.query) <= 80 else exc.query[:80] + "…"
+        hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+        return Problem(404, "role-not-found", "Role not found",
+                       f"No role matches {query!r}.{hint}", suggestions=exc.suggestions)
+    if isinstance(exc, NotFound):
+        ident = exc.ident if len(exc.ident) <= 80 else exc.ident[:80] + "…"
+        hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+        return Problem(404, f"{exc.what}-not-found", f"{exc.what.capitalize()} not found",
+                       f"There is no {exc.what} {ident!r}.{hint}",
+                       suggestions=list(exc.suggestions))
+    if isinstance(exc, NoPath):
+        return Problem(404, "no-path", "No career path",
+                       f"There is no career path from {exc.source!r} to {exc.target!r}.")
+    if isinstance(exc, RenderError):
+        text = str(exc)
+        if "took longer" in text:
+            return Problem(504, "render-timeout", "Chart took too long", text)
+        if "not installed" in text or "could not run" in text:
+            return Problem(503, "render-unavailable", "Charts unavailable", text)
+        return Problem(422, "render-failed", "Chart cannot be drawn", text)
+    if isinstance(exc, HTTPException):
+        code = exc.code or 500
+        detail = exc.description or exc.name
+        if code == 404:
+            detail = f"There is nothing at {_instance()[:200]!r}."
+        return Problem(code, "", exc.name, detail)
+    return Problem(500, "internal", "Internal Server Error",
+                   "Something went wrong on our side; it has been logged.")
+
+
+def problem_response(p: Problem) -> Response:
+    resp = Response(dumps(p.as_dict()), p.status, mimetype=PROBLEM_MEDIA_TYPE)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _wants_problem() -> bool:
+    if request.blueprint in MACHINE_BLUEPRINTS:
+        return True
+    if request.blueprint is None:
+        path = request.path
+        return path.startswith("/api/") or "/chart." in path or path == "/healthz"
+    return False
+
+
+def _page(p: Problem) -> Response:
+    try:
+        html = render_template("error.html", problem=p)
+    except Exception:  # the error page itself failed: plain text, never a traceback
+        log.exception("the error page failed")
+        return Response(f"{p.status} {p.title}\n{p.detail}\n", p.status, mimetype="text/plain")
+    resp = Response(html, p.status, mimetype="text/html")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def handle(exc: BaseException) -> Response:
+    p = from_exception(exc)
+    if p.status >= 500 and not isinstance(exc, RenderError | Problem | HTTPException):
+        log.error("unhandled error on %s %s", request.method, request.path[:200],
+                  exc_info=exc)
+    if isinstance(exc, HTTPException) and exc.code == 405:
+        resp = problem_response(p) if _wants_problem() else _page(p)
+        resp.headers["Allow"] = ", ".join(exc.valid_methods or ())
+        return resp
+    return problem_response(p) if _wants_problem() else _page(p)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(Exception, handle)
+    app.register_error_handler(HTTPException, handle)

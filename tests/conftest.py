@@ -1,0 +1,130 @@
+"""Shared fixtures: the Flask app and clients, the CLI runner, a tmp graphs folder, a live server.
+
+Every fixture is safe under ``pytest -n 2``: folders come from ``tmp_path``,
+ports from the kernel (bind to port 0), and each xdist worker starts its own
+live server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from orgpath.resources import _bundled
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def bundled_graphs() -> Path:
+    """The graphs folder shipped with orgpath (ignores $ORGPATH_GRAPHS)."""
+    return _bundled("graphs")
+
+
+@pytest.fixture
+def graphs_dir(tmp_path: Path) -> Path:
+    """A private copy of the bundled graphs folder, for tests that edit files."""
+    dest = tmp_path / "graphs"
+    shutil.copytree(bundled_graphs(), dest)
+    return dest
+
+
+@pytest.fixture
+def app():
+    from orgpath.web import create_app
+
+    return create_app({"TESTING": True, "GRAPHS_DIR": str(bundled_graphs())})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner():
+    """A click runner for the ``orgpath`` command (``runner.invoke(main, [...])``)."""
+    return CliRunner()
+
+
+@pytest.fixture
+def cli():
+    """``cli("roles", "--json")`` runs ``orgpath --graphs <bundled> ...``."""
+    from orgpath.cli import main
+
+    r = CliRunner()
+
+    def run(*args: str):
+        return r.invoke(main, ["--graphs", str(bundled_graphs()), *args], catch_exceptions=False)
+
+    return run
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the server did not answer {url} within {timeout:g} s")
+
+
+def start_gunicorn(folder: Path, port: int, workers: int = 2, extra_env: dict | None = None,
+                   log: Path | None = None) -> subprocess.Popen:
+    """The real server: ``python -m gunicorn -w N -b 127.0.0.1:PORT "orgpath.web:create_app()"``."""
+    env = {**os.environ, "ORGPATH_GRAPHS": str(folder), **(extra_env or {})}
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--graceful-timeout", "2", "orgpath.web:create_app()"],
+        cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+    )
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The real gunicorn (2 workers) on a free port over a private copy of the graphs.
+
+    Yields the base URL (``http://127.0.0.1:PORT``); the server is stopped at the end.
+    """
+    root = tmp_path_factory.mktemp("live")
+    folder = root / "graphs"
+    shutil.copytree(bundled_graphs(), folder)
+    port = free_port()
+    proc = start_gunicorn(folder, port, log=root / "gunicorn.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/healthz", proc)
+    except RuntimeError as exc:
+        stop(proc)
+        pytest.fail(f"{exc}; log: {(root / 'gunicorn.log').read_text(errors='replace')[-2000:]}")
+    yield base
+    stop(proc)
