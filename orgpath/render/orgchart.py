@@ -1,0 +1,409 @@
+"""Org charts: an org graph → a tidy layout → DOT with pinned positions → Graphviz.
+
+Graphviz's own ``dot`` layout takes minutes for 20,000 people, so orgpath lays
+the tree out itself (:mod:`orgpath.render.layout`) and hands Graphviz a DOT
+file whose nodes carry ``pos="x,y!"`` and whose edges carry their polylines;
+``neato -n2`` then only draws. Dotted-line managers are dashed lines on top
+that do not move the tree; vacant positions are dashed boxes.
+
+Views: the whole org, a subtree from any person to any depth, or a person's
+neighbourhood (chain up, peers, reports two levels down). Formats: ``svg``,
+``png``, ``pdf``, ``dot`` (the pinned source) and ``json`` (positions and people).
+
+Node ids in the DOT are opaque (``n0``, ``n1`` ...); every text that comes from
+the people file is escaped before it reaches DOT, and Graphviz escapes it for
+SVG.
+
+>>> from orgpath.org import demo_org
+>>> svg = org_chart(demo_org(), "svg")
+>>> svg.count(b'class="node"')
+7
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from orgpath import org as orgq
+from orgpath.model import Person, localize
+from orgpath.render.graphviz import RenderError, Runner
+from orgpath.render.layout import Layout, gc_paused, tidy_layout
+
+__all__ = [
+    "FORMATS",
+    "DEFAULT_MAX_NODES",
+    "ChartError",
+    "View",
+    "chart_view",
+    "org_chart",
+    "org_dot",
+    "org_json",
+    "box_lines",
+]
+
+FORMATS = ("svg", "png", "pdf", "dot", "json")
+DEFAULT_MAX_NODES = 200_000
+_DRAWN = ("svg", "png", "pdf")
+_PALETTE = ("#eef4fb", "#eef8f0", "#fdf3e7", "#f4effa", "#fbeef1", "#eef8f8", "#f8f7e8",
+            "#f1f1f1", "#e9f1fb", "#f9efe9")
+_CHAR_WIDTH = 5.6  # average Helvetica width at 10 pt, to shorten long text
+
+Link = Callable[[Person], "str | None"]
+
+
+class ChartError(ValueError):
+    """The chart cannot be drawn as asked; the message says why."""
+
+
+@dataclass
+class View:
+    """The tree a chart shows: its graph, roots, the person in focus, cut-off managers."""
+
+    tree: nx.DiGraph
+    roots: list[str]
+    focus: str | None = None
+    #: people shown whose reports are not (their headcount is printed instead)
+    cut: frozenset[str] = frozenset()
+
+
+def chart_view(
+    G: nx.DiGraph,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    neighbourhood: str | None = None,
+) -> View:
+    """Which people a chart shows: all, ``root`` and ``depth`` levels below, or a neighbourhood.
+
+    Raises :class:`ChartError` for an unknown person or a negative depth.
+
+    >>> from orgpath.org import demo_org
+    >>> v = chart_view(demo_org(), root="ceo", depth=1)
+    >>> sorted(v.tree), sorted(v.cut)
+    (['ceo', 'e', 'pa', 's'], ['e', 's'])
+    """
+    if depth is not None and depth < 0:
+        raise ChartError(f"depth must be 0 or more, not {depth}")
+    for who in (root, neighbourhood):
+        if who is not None and who not in G:
+            raise ChartError(str(orgq.PersonNotFound(who, _close(G, who))))
+    if neighbourhood is not None:
+        ids = orgq.neighbourhood(G, neighbourhood)
+        keep = set(ids)
+        T = nx.DiGraph(**{k: v for k, v in G.graph.items() if not k.startswith("_")})
+        T.add_nodes_from((v, G._node[v]) for v in ids)
+        T.add_edges_from((m, v) for v in ids for m in G._pred[v] if m in keep)
+        cut = frozenset(v for v in ids if any(c not in keep for c in G._succ[v]))
+        return View(T, [ids[0]], neighbourhood, cut)
+    if root is None and depth is None:
+        return View(G, orgq.roots(G))
+    starts = [root] if root is not None else orgq.roots(G)
+    if len(starts) == 1:
+        T = orgq.subtree(G, starts[0], depth)
+    else:
+        T = nx.DiGraph(**{k: v for k, v in G.graph.items() if not k.startswith("_")})
+        for r in starts:
+            T.update(orgq.subtree(G, r, depth))
+    cut = frozenset()
+    if depth is not None:
+        cut = frozenset(v for v in T if not T._succ[v] and G._succ[v])
+    return View(T, starts, root, cut)
+
+
+def _close(G: nx.DiGraph, who: str) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(str(who), [str(n) for n in G], n=3)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def box_lines(
+    p: Person, ladder_graph: nx.MultiDiGraph | None = None, lang: str = "en",
+    headcount: int | None = None, limit: int = 29,
+) -> list[str]:
+    """The lines of text in a person's box: name, title, and ``+N`` for a cut-off team.
+
+    The title is the person's own, else their ladder role's title in ``lang``.
+
+    >>> box_lines(Person("1", "Ann", title=None, role="am"), None, "en", 12)
+    ['Ann', 'am', '+12 in team']
+    """
+    name = "Vacant" if p.vacant and p.name in ("", "Vacant") else p.name
+    if p.vacant and name != "Vacant":
+        name = f"Vacant: {name}"
+    lines = [_short(name, limit)]
+    title = p.title or _role_title(p.role, ladder_graph, lang)
+    if title:
+        lines.append(_short(title, limit + 3))
+    if headcount:
+        lines.append(f"+{headcount:,} in team")
+    return lines
+
+
+def _role_title(role: str | None, ladder_graph: nx.MultiDiGraph | None, lang: str) -> str:
+    if role is None:
+        return ""
+    if ladder_graph is not None and role in ladder_graph:
+        r = ladder_graph.nodes[role].get("role")
+        if r is not None:
+            return localize(r.title, lang, role)
+    return role
+
+
+def _dot_text(text: str) -> str:
+    """``text`` as the inside of a DOT double-quoted escString: no line breaks, no escapes."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else " " for c in text)
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def _colour(dept: str | None, cache: dict[str, str]) -> str:
+    if not dept:
+        return "#ffffff"
+    c = cache.get(dept)
+    if c is None:
+        c = cache[dept] = _PALETTE[len(cache) % len(_PALETTE)]
+    return c
+
+
+def org_dot(
+    G: nx.DiGraph,
+    view: View | None = None,
+    layout: Layout | None = None,
+    *,
+    compact: bool = False,
+    lang: str = "en",
+    link: Link | None = None,
+    ladder_graph: nx.MultiDiGraph | None = None,
+    pinned: bool = True,
+) -> str:
+    """The DOT source of a chart: every box pinned where ``layout`` puts it.
+
+    ``pinned=False`` leaves positions out, for comparing with Graphviz's own
+    ``dot`` layout. ``link(person)`` gives each box's URL (or None).
+
+    >>> from orgpath.org import demo_org
+    >>> src = org_dot(demo_org())
+    >>> 'pos="' in src and "Ada Boss" in src and "ceo" not in src.split("label")[0]
+    True
+    """
+    with gc_paused():
+        return _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned)
+
+
+def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned) -> str:
+    view = view or chart_view(G)
+    if layout is None:
+        layout = tidy_layout(view.tree, view.roots, compact=compact)
+    T = view.tree
+    nodes = T._node
+    H = layout.height
+    boxes = layout.boxes
+    first = next(iter(boxes.values()), None)
+    bw, bh = (first.width, first.height) if first else (170.0, 54.0)
+    limit = int((bw - 12) / _CHAR_WIDTH)
+    out = [
+        "digraph org {",
+        f'graph [splines=line outputorder=edgesfirst pad="0.15" '
+        f'bb="0,0,{layout.width:.1f},{H:.1f}" fontname="Helvetica"];',
+        'node [shape=box style=filled fixedsize=true fontname="Helvetica" '
+        f'fontsize=10 width={bw / 72:.4f} height={bh / 72:.4f} color="#5b6b7f" '
+        'fillcolor="#ffffff" margin="0.05,0.03" penwidth=1];',
+        'edge [arrowhead=none color="#8a94a6" penwidth=1];',
+    ]
+    add = out.append
+    nid: dict[str, str] = {}
+    colours: dict[str, str] = {}
+    roles: dict[str | None, str] = {}
+    cut = view.cut
+    focus = view.focus
+    hc = orgq._headcounts(G) if cut else {}
+    esc = _dot_text
+    hw, hh = bw / 2, bh / 2
+    for k, (v, b) in enumerate(boxes.items()):
+        n = nid[v] = f"n{k}"
+        p: Person = nodes[v]["person"]
+        name = p.name
+        if p.vacant:
+            name = "Vacant" if name in ("", "Vacant") else f"Vacant: {name}"
+        if len(name) > limit:
+            name = _short(name, limit)
+        title = p.title
+        if not title and p.role:
+            title = roles.get(p.role)
+            if title is None:
+                title = roles[p.role] = _role_title(p.role, ladder_graph, lang)
+        label = esc(name)
+        if title:
+            label += "\\n" + esc(title if len(title) <= limit + 3 else _short(title, limit + 3))
+        if v in cut and hc.get(v):
+            label += f"\\n+{hc[v]:,} in team"
+        tip = p.name
+        if p.title:
+            tip += " — " + p.title
+        if p.department:
+            tip += " · " + p.department
+        pos = f'pos="{b.x + hw:.1f},{H - b.y - hh:.1f}!" ' if pinned else ""
+        extra = ""
+        fill = _colour(p.department, colours)
+        if fill != "#ffffff":
+            extra += f' fillcolor="{fill}"'
+        if p.vacant:
+            extra += ' style="filled,dashed" fontcolor="#555555"'
+        if v == focus:
+            extra += ' penwidth=2.5 color="#c2410c"'
+        if link is not None:
+            url = link(p)
+            if url:
+                extra += f' URL="{esc(url)}" target="_top"'
+        add(f'{n} [{pos}label="{label}" tooltip="{esc(tip)}"{extra}];')
+    # One edge per manager: its connectors (trunk, bus, drops) as several splines.
+    if pinned:
+        succ = T._succ
+        for u, segs in layout.connectors.items():
+            head = next(iter(succ[u]))
+            pos = ";".join([
+                f"{x1:.1f},{H - y1:.1f} {x1:.1f},{H - y1:.1f} {x2:.1f},{H - y2:.1f} "
+                f"{x2:.1f},{H - y2:.1f}" for x1, y1, x2, y2 in segs])
+            add(f'{nid[u]} -> {nid[head]} [pos="{pos}"];')
+    else:
+        for u, v, _ in layout.edges:
+            add(f"{nid[u]} -> {nid[v]};")
+    for v in boxes:
+        for m in nodes[v]["person"].dotted_managers:
+            if m in nid and m != v:
+                add(f'{nid[m]} -> {nid[v]} [style=dashed color="#c2410c" penwidth=1.2];')
+    add("}")
+    return "\n".join(out)
+
+
+def org_json(
+    G: nx.DiGraph,
+    view: View | None = None,
+    layout: Layout | None = None,
+    *,
+    compact: bool = False,
+    lang: str = "en",
+    link: Link | None = None,
+    ladder_graph: nx.MultiDiGraph | None = None,
+) -> dict:
+    """The chart as data: size, a box per person (position and fields) and the lines.
+
+    >>> from orgpath.org import demo_org
+    >>> d = org_json(demo_org())
+    >>> len(d["boxes"]), d["boxes"][0]["name"], sorted(d["boxes"][0])[:4]
+    (7, 'Ada Boss', ['assistant', 'cut', 'department', 'dotted_managers'])
+    """
+    view = view or chart_view(G)
+    if layout is None:
+        layout = tidy_layout(view.tree, view.roots, compact=compact)
+    nodes = view.tree._node
+    hc = orgq._headcounts(G)
+    org = G.graph.get("org")
+    boxes = []
+    for v, b in layout.boxes.items():
+        p: Person = nodes[v]["person"]
+        boxes.append({
+            "id": v, "name": p.name, "title": p.title,
+            "role": p.role, "role_title": _role_title(p.role, ladder_graph, lang) or None,
+            "department": p.department, "email": p.email, "photo_url": p.photo_url,
+            "manager_id": p.manager_id, "dotted_managers": list(p.dotted_managers),
+            "vacant": p.vacant, "assistant": v in layout.assistants,
+            "stacked": v in layout.stacked, "focus": v == view.focus,
+            "headcount": hc.get(v, 0), "cut": v in view.cut,
+            "url": link(p) if link is not None else None,
+            "x": b.x, "y": b.y, "width": b.width, "height": b.height,
+        })
+    shown = layout.boxes
+    dotted = [{"from": m, "to": v} for v in shown
+              for m in nodes[v]["person"].dotted_managers if m in shown and m != v]
+    return {
+        "org": {"id": org.id, "title": org.title} if org is not None else None,
+        "lang": lang,
+        "width": layout.width,
+        "height": layout.height,
+        "boxes": boxes,
+        "edges": [{"from": u, "to": v, "points": [list(p) for p in pts]}
+                  for u, v, pts in layout.edges],
+        "dotted": dotted,
+    }
+
+
+_runner: Runner | None = None
+
+
+def _default_runner() -> Runner:
+    global _runner
+    if _runner is None:
+        # Charts of 100,000 people are tens of megabytes of DOT: a larger input cap
+        # than the shared runner's, and no caching of such large answers.
+        _runner = Runner(os.environ.get("ORGPATH_DOT", "dot"), max_input=1 << 30,
+                         timeout=60.0, cache_bytes=64 << 20)
+    return _runner
+
+
+def org_chart(
+    G: nx.DiGraph,
+    fmt: str = "svg",
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    neighbourhood: str | None = None,
+    compact: bool = False,
+    lang: str = "en",
+    link: Link | None = None,
+    ladder_graph: nx.MultiDiGraph | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    progress: Callable[[str], None] | None = None,
+    runner: Runner | None = None,
+) -> bytes:
+    """Draw an org chart as ``fmt`` (svg, png, pdf, dot or json) and return the bytes.
+
+    The view is the whole org, the subtree of ``root`` down to ``depth`` levels,
+    or the ``neighbourhood`` of a person. ``progress(stage)`` is called with
+    ``"layout"``, ``"dot"``, ``"draw"`` as each stage starts. Raises
+    :class:`ChartError` for bad arguments or more than ``max_nodes`` people, and
+    :class:`~orgpath.render.graphviz.RenderError` when Graphviz fails.
+
+    >>> from orgpath.org import demo_org
+    >>> org_chart(demo_org(), "json", neighbourhood="e1").count(b'"id"') > 0
+    True
+    """
+    if fmt not in FORMATS:
+        raise ChartError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    step = progress or (lambda stage: None)
+    view = chart_view(G, root=root, depth=depth, neighbourhood=neighbourhood)
+    n = len(view.tree)
+    if n > max_nodes:
+        raise ChartError(
+            f"the chart has {n:,} people, more than the limit of {max_nodes:,}; "
+            "draw part of it (a root and a depth, or a neighbourhood)")
+    step("layout")
+    layout = tidy_layout(view.tree, view.roots, compact=compact)
+    if fmt == "json":
+        step("write")
+        data = org_json(G, view, layout, lang=lang, link=link, ladder_graph=ladder_graph)
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    step("dot")
+    src = org_dot(G, view, layout, lang=lang, link=link, ladder_graph=ladder_graph)
+    if fmt == "dot":
+        return src.encode("utf-8")
+    step("draw")
+    timeout = 30.0 + n / 1000  # ~1 s per 10,000 boxes is typical; leave room
+    try:
+        return (runner or _default_runner()).render(src, fmt, "neato", pinned=2,
+                                                    timeout=timeout)
+    except RenderError as exc:
+        raise ChartError(str(exc)) from None
