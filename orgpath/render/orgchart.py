@@ -188,11 +188,15 @@ def org_dot(
     link: Link | None = None,
     ladder_graph: nx.MultiDiGraph | None = None,
     pinned: bool = True,
+    notes: dict[str, str] | None = None,
+    graph_attrs: str = "",
 ) -> str:
     """The DOT source of a chart: every box pinned where ``layout`` puts it.
 
     ``pinned=False`` leaves positions out, for comparing with Graphviz's own
-    ``dot`` layout. ``link(person)`` gives each box's URL (or None).
+    ``dot`` layout. ``link(person)`` gives each box's URL (or None). ``notes``
+    adds a last line to some boxes (by person id); ``graph_attrs`` is extra
+    DOT graph attributes (trusted text, e.g. ``size="11,8"``).
 
     >>> from orgpath.org import demo_org
     >>> src = org_dot(demo_org())
@@ -200,10 +204,12 @@ def org_dot(
     True
     """
     with gc_paused():
-        return _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned)
+        return _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned,
+                        notes or {}, graph_attrs)
 
 
-def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned) -> str:
+def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
+             graph_attrs) -> str:
     view = view or chart_view(G)
     if layout is None:
         layout = tidy_layout(view.tree, view.roots, compact=compact)
@@ -217,7 +223,7 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned) -> str:
     out = [
         "digraph org {",
         f'graph [splines=line outputorder=edgesfirst pad="0.15" '
-        f'bb="0,0,{layout.width:.1f},{H:.1f}" fontname="Helvetica"];',
+        f'bb="0,0,{layout.width:.1f},{H:.1f}" fontname="Helvetica" {graph_attrs}];',
         'node [shape=box style=filled fixedsize=true fontname="Helvetica" '
         f'fontsize=10 width={bw / 72:.4f} height={bh / 72:.4f} color="#5b6b7f" '
         'fillcolor="#ffffff" margin="0.05,0.03" penwidth=1];',
@@ -250,6 +256,8 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned) -> str:
             label += "\\n" + esc(title if len(title) <= limit + 3 else _short(title, limit + 3))
         if v in cut and hc.get(v):
             label += f"\\n+{hc[v]:,} in team"
+        if v in notes:
+            label += "\\n" + esc(notes[v])
         tip = p.name
         if p.title:
             tip += " — " + p.title

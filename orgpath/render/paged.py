@@ -1,0 +1,141 @@
+"""A paged PDF org chart: one page per manager, with bookmarks nested like the org.
+
+Each page shows one manager, their own manager above (with the page number
+where that manager's team is drawn) and their direct reports below; a report
+who manages others shows the size of their team and the page it continues on.
+
+Each page is a small chart drawn by Graphviz (``neato -n2``, positions from
+:mod:`orgpath.render.layout`) as a one-page PDF; :mod:`pypdf` joins the
+pages and adds an outline (bookmarks) whose nesting follows the reporting
+lines. Graphviz keeps one renderer for every format, and pypdf is pure Python.
+
+>>> from orgpath.org import demo_org
+>>> pdf = paged_pdf(demo_org())
+>>> import io, pypdf
+>>> r = pypdf.PdfReader(io.BytesIO(pdf))
+>>> len(r.pages), [o.title for o in r.outline if not isinstance(o, list)]
+(3, ['Ada Boss — CEO'])
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import networkx as nx
+import pypdf
+
+from orgpath import org as orgq
+from orgpath.render.graphviz import RenderError, Runner
+from orgpath.render.layout import tidy_layout
+from orgpath.render.orgchart import ChartError, View, _default_runner, org_dot
+
+__all__ = ["paged_pdf", "page_order", "DEFAULT_MAX_PAGES"]
+
+DEFAULT_MAX_PAGES = 2000
+_PAGE_SIZE = 'size="16.5,11.7"'  # fit each page on A3 landscape at most
+
+
+def page_order(G: nx.DiGraph, root: str | None = None) -> list[str]:
+    """The managers that get a page, depth first from the roots (or ``root``).
+
+    >>> from orgpath.org import demo_org
+    >>> page_order(demo_org())
+    ['ceo', 's', 'e']
+    """
+    if root is not None and root not in G:
+        raise ChartError(str(orgq.PersonNotFound(root)))
+    succ = G._succ
+    out = []
+    stack = list(reversed([root] if root is not None else orgq.roots(G)))
+    while stack:
+        v = stack.pop()
+        if succ[v]:
+            out.append(v)
+            stack.extend(reversed(list(succ[v])))
+    return out
+
+
+def _title(p) -> str:
+    return p.name + (f" — {p.title}" if p.title else "")
+
+
+def paged_pdf(
+    G: nx.DiGraph,
+    *,
+    root: str | None = None,
+    lang: str = "en",
+    ladder_graph: nx.MultiDiGraph | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    progress: Callable[[str], None] | None = None,
+    runner: Runner | None = None,
+) -> bytes:
+    """A PDF with one page per manager (of the whole org or below ``root``).
+
+    Raises :class:`~orgpath.render.orgchart.ChartError` when nobody manages
+    anyone, when there would be more than ``max_pages`` pages, or when
+    Graphviz fails.
+    """
+    step = progress or (lambda stage: None)
+    managers = page_order(G, root)
+    if not managers:
+        raise ChartError("nobody in this org has reports, so there are no pages to draw")
+    if len(managers) > max_pages:
+        raise ChartError(
+            f"the org has {len(managers):,} managers, more than the limit of {max_pages:,} "
+            "pages; start lower (a root) or draw one chart instead")
+    page_of = {m: i for i, m in enumerate(managers)}
+    hc = orgq._headcounts(G)
+    node = G._node
+    pred, succ = G._pred, G._succ
+    step("layout")
+    sources = []
+    for m in managers:
+        boss = next(iter(pred[m]), None)
+        T = nx.DiGraph(org=G.graph.get("org"))
+        notes: dict[str, str] = {}
+        if boss is not None:
+            T.add_node(boss, **node[boss])
+            where = f"page {page_of[boss] + 1}" if boss in page_of else "not in this PDF"
+            notes[boss] = f"↑ manager · {where}"
+            T.add_edge(boss, m)
+        T.add_node(m, **node[m])
+        notes[m] = f"team of {hc[m]:,}"
+        for r in succ[m]:
+            T.add_node(r, **node[r])
+            T.add_edge(m, r)
+            if succ[r]:
+                notes[r] = f"team of {hc[r]:,} · page {page_of[r] + 1}"
+        layout = tidy_layout(T, [boss if boss is not None else m])
+        view = View(T, [boss if boss is not None else m], m)
+        sources.append(org_dot(G, view, layout, lang=lang, ladder_graph=ladder_graph,
+                               notes=notes, graph_attrs=_PAGE_SIZE))
+    step("draw")
+    run = runner or _default_runner()
+
+    def draw(src: str) -> bytes:
+        return run.render(src, "pdf", "neato", pinned=2)
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            pages = list(pool.map(draw, sources))
+    except RenderError as exc:
+        raise ChartError(str(exc)) from None
+    step("write")
+    writer = pypdf.PdfWriter()
+    for data in pages:
+        writer.add_page(pypdf.PdfReader(io.BytesIO(data)).pages[0])
+    items: dict[str, object] = {}
+    for i, m in enumerate(managers):
+        boss = next(iter(pred[m]), None)
+        items[m] = writer.add_outline_item(
+            title=_title(node[m]["person"]), page_number=i, parent=items.get(boss))
+    org = G.graph.get("org")
+    writer.add_metadata({"/Title": org.title if org is not None else "Org chart",
+                         "/Producer": "orgpath"})
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
