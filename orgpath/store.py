@@ -61,7 +61,10 @@ class Entry:
 
 
 def _kind(path: Path) -> str | None:
-    name = path.name
+    return _kind_of_name(path.name)
+
+
+def _kind_of_name(name: str) -> str | None:
     if name.startswith(".") or name.endswith(MANIFEST_SUFFIX):
         return None
     if name.endswith(ORG_SUFFIXES):
@@ -110,6 +113,7 @@ class Store:
         self._entries: dict[Path, Entry] = {}
         self._lock = threading.Lock()
         self._scanned_at = 0.0
+        self._good_cache: dict[str, dict[str, Entry]] = {}  # emptied when anything changes
 
     # --- loading --------------------------------------------------------------------
 
@@ -117,10 +121,16 @@ class Store:
         """Re-read the files that changed since the last call (cheap when none did)."""
         with self._lock:
             try:
-                paths = {Path(e.path) for e in os.scandir(self.folder) if e.is_file()}
+                with os.scandir(self.folder) as listing:
+                    found = [(e.name, e.path) for e in listing if e.is_file()]
             except OSError as exc:
                 log.error("cannot read the graphs folder %s: %s", self.folder, exc.strerror)
-                paths = set()
+                found = []
+            if self._unchanged(found):  # the common case, kept cheap: one stat per file
+                self._scanned_at = time.time()
+                return
+            self._good_cache = {}
+            paths = {Path(p) for _, p in found}
             for gone in set(self._entries) - paths:
                 del self._entries[gone]
             wanted = sorted((p for p in paths if _kind(p)), key=lambda p: (_kind(p) != "ladder", p))
@@ -137,6 +147,27 @@ class Store:
                 entry.stamp = stamp
                 self._load(entry)
             self._scanned_at = time.time()
+
+    def _unchanged(self, found: list[tuple[str, str]]) -> bool:
+        """Whether the folder holds exactly the files last read, each with the same stamp."""
+        wanted = {name: path for name, path in found if _kind_of_name(name)}
+        if len(wanted) != len(self._entries):
+            return False
+        for entry in self._entries.values():
+            path = wanted.get(entry.path.name)
+            if path is None:
+                return False
+            try:
+                if entry.kind == "ladder":
+                    st = os.stat(path)
+                    stamp = (st.st_mtime_ns, st.st_size)
+                else:
+                    stamp = _stamp(entry.path)  # includes the manifest beside it
+            except OSError:
+                return False
+            if stamp != entry.stamp:
+                return False
+        return True
 
     def _load(self, entry: Entry) -> None:
         if entry.kind == "ladder":
@@ -193,8 +224,12 @@ class Store:
 
     def _good(self, kind: str) -> dict[str, Entry]:
         self.refresh()
-        return {e.id: e for e in sorted(self._entries.values(), key=lambda e: e.path)
-                if e.kind == kind and e.value is not None}
+        good = self._good_cache.get(kind)
+        if good is None:
+            good = {e.id: e for e in sorted(self._entries.values(), key=lambda e: e.path)
+                    if e.kind == kind and e.value is not None}
+            self._good_cache[kind] = good
+        return good
 
     def ladder_ids(self) -> list[str]:
         """Ids of the ladders that loaded."""
