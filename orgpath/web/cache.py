@@ -61,7 +61,7 @@ def dumps(data: Any) -> bytes:
 
 
 def _not_modified(etag: str) -> bool:
-    header = request.headers.get("If-None-Match")
+    header = request.environ.get("HTTP_IF_NONE_MATCH")
     if not header:
         return False
     if header.strip() == "*":

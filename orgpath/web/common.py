@@ -48,8 +48,14 @@ def resolve_role(G, name: str, param: str | None = None) -> str:
     return queries.find_role(G, name)
 
 
+def raw_arg(name: str) -> str | None:
+    """The first value of a query parameter, or None (no KeyError round trip in werkzeug)."""
+    args = request.args
+    return args[name] if name in args else None
+
+
 def text_arg(name: str, required: bool = False, default: str | None = None) -> str | None:
-    value = request.args.get(name)
+    value = raw_arg(name)
     if value is None or value == "":
         if required:
             raise bad_param(name, f"The query parameter {name!r} is required.")
@@ -58,7 +64,7 @@ def text_arg(name: str, required: bool = False, default: str | None = None) -> s
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
+    raw = raw_arg(name)
     if raw is None or raw == "":
         return default
     try:
@@ -71,7 +77,7 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def choice_arg(name: str, choices: tuple[str, ...], default: str | None) -> str | None:
-    raw = request.args.get(name)
+    raw = raw_arg(name)
     if raw is None or raw == "":
         return default
     if raw not in choices:
@@ -81,7 +87,7 @@ def choice_arg(name: str, choices: tuple[str, ...], default: str | None) -> str 
 
 
 def bool_arg(name: str) -> bool:
-    raw = request.args.get(name)
+    raw = raw_arg(name)
     if raw is None or raw == "":
         return False
     if raw.lower() in ("1", "true", "yes", "on"):

@@ -20,7 +20,7 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def _from_header() -> str | None:
-    header = request.headers.get("Accept-Language")
+    header = request.environ.get("HTTP_ACCEPT_LANGUAGE")
     if not header:
         return None
     return request.accept_languages.best_match(LANGUAGES)
@@ -28,7 +28,8 @@ def _from_header() -> str | None:
 
 def requested_lang() -> str | None:
     """``?lang=`` if it names a language we speak (anything else is ignored on pages)."""
-    value = request.args.get("lang")
+    args = request.args
+    value = args["lang"] if "lang" in args else None
     return value if value in LANGUAGES else None
 
 
@@ -49,9 +50,9 @@ def api_lang() -> str:
 
     An unknown ``?lang=`` is a client error here (the caller raises a 400 for it).
     """
-    value = request.args.get("lang")
-    if value is not None:
-        return value
+    args = request.args
+    if "lang" in args:
+        return args["lang"]
     return _from_header() or DEFAULT_LANGUAGE
 
 
