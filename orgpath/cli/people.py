@@ -1,0 +1,369 @@
+"""``orgpath people ...`` (check and query a people file) and ``orgpath export org``.
+
+A people FILE is a path to a ``.csv`` / ``.people.json`` file, or the id of an
+org in the graphs folder (``agency`` for ``graphs/agency.csv``). The ladder its
+roles come from is ``--ladder-file FILE``, else ``--ladder ID`` from the graphs
+folder, else the manifest's ``ladder:``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import networkx as nx
+
+from orgpath import org as orgq
+from orgpath.diagnostics import ERROR, InputError
+from orgpath.model import LANGUAGES
+from orgpath.peoplefile import load_manifest, manifest_path, read_org
+from orgpath.render.graphviz import RenderError
+
+USER_ERRORS = (LookupError, ValueError, InputError, OSError, RenderError)
+SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
+            ".json": "json"}
+CHART_FORMATS = ("svg", "png", "pdf", "dot", "json")
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return str(exc)
+
+
+class _Clean:
+    """Mixin: errors a user can cause become one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)  # type: ignore[misc]
+        except USER_ERRORS as exc:
+            raise click.ClickException(_message(exc)) from None
+
+
+class PeopleGroup(_Clean, click.Group):
+    pass
+
+
+class CleanCommand(_Clean, click.Command):
+    pass
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def _store(ctx: click.Context):
+    """The graphs folder's store: the one ``orgpath --graphs`` made, else the default."""
+    from orgpath.store import Store
+
+    obj = ctx.find_object(Store)
+    if obj is None:
+        from orgpath.resources import default_graphs_dir
+
+        obj = Store(default_graphs_dir())
+    return obj
+
+
+def _people_path(ctx: click.Context, people: str) -> Path:
+    path = Path(people)
+    if path.exists():
+        return path
+    if "/" not in people and "\\" not in people:
+        try:
+            return _store(ctx).entry("org", people).path
+        except LookupError:
+            pass
+    raise click.ClickException(f"no such people file or org: {people}")
+
+
+def _ladder(ctx: click.Context, path: Path, ladder_file: Path | None,
+            ladder_id: str | None) -> nx.MultiDiGraph | None:
+    """The ladder graph for an org, or None when there is none to use."""
+    from orgpath.graph import ladder_graph
+
+    if ladder_file is not None:
+        from orgpath.ladderfile import read_ladder
+
+        ladder, diags = read_ladder(ladder_file)
+        if ladder is None:
+            raise InputError([d for d in diags if d.severity == ERROR])
+        return ladder_graph(ladder)
+    wanted = ladder_id
+    if wanted is None:
+        mpath = manifest_path(path)
+        wanted = load_manifest(mpath).get("ladder") if mpath.exists() else None
+    if wanted is None:
+        return None
+    store = _store(ctx)
+    try:
+        return store.graph(wanted)
+    except LookupError:
+        if ladder_id is not None:
+            raise
+        click.echo(f"warning: the manifest's ladder {wanted!r} is not in the graphs folder; "
+                   "roles are not checked", err=True)
+        return None
+
+
+def load(ctx: click.Context, people: str, ladder_file: Path | None = None,
+         ladder_id: str | None = None) -> tuple[nx.DiGraph, nx.MultiDiGraph | None]:
+    """Read a people file (printing its warnings) or fail with its errors."""
+    path = _people_path(ctx, people)
+    L = _ladder(ctx, path, ladder_file, ladder_id)
+    org, diags = read_org(path, L)
+    if org is None:
+        for d in diags:
+            click.echo(str(d), err=True)
+        n = sum(1 for d in diags if d.severity == ERROR)
+        raise click.ClickException(f"{path}: rejected ({n} error{'s' * (n != 1)} shown)")
+    for d in diags:
+        click.echo(str(d), err=True)
+    return orgq.org_graph(org), L
+
+
+def _ladder_options(fn: Callable) -> Callable:
+    fn = click.option("--ladder", "ladder_id", metavar="ID",
+                      help="Ladder id in the graphs folder. [default: the manifest's]")(fn)
+    fn = click.option("--ladder-file", type=click.Path(dir_okay=False, path_type=Path,
+                                                       exists=True),
+                      help="Ladder file the roles come from.")(fn)
+    return fn
+
+
+def _people_option(fn: Callable) -> Callable:
+    return click.option("--people", "people", required=True, metavar="FILE",
+                        help="People file (.csv/.people.json) or org id.")(fn)
+
+
+def _title(p, L: nx.MultiDiGraph | None) -> str:
+    if p.title or not p.role:
+        return p.title or ""
+    if L is not None and p.role in L:
+        return L.nodes[p.role]["role"].name("en")
+    return p.role
+
+
+def _print_people(G: nx.DiGraph, ids: list[str], as_json: bool,
+                  L: nx.MultiDiGraph | None = None) -> None:
+    from orgpath.cli.output import emit_json, table
+
+    persons = [G.nodes[v]["person"] for v in ids]
+    if as_json:
+        emit_json([{"id": p.id, "name": p.name, "title": _title(p, L) or None, "role": p.role,
+                    "department": p.department, "vacant": p.vacant} for p in persons])
+    else:
+        rows = [[p.id, p.name + (" (vacant)" if p.vacant else ""), _title(p, L),
+                 p.department or ""] for p in persons]
+        click.echo(table(["id", "name", "title", "department"], rows))
+
+
+# --- orgpath people ---------------------------------------------------------------------
+
+
+@click.group("people", cls=PeopleGroup)
+def people() -> None:
+    """Check and query org charts of people (CSV or .people.json files).
+
+    \b
+    Examples:
+      orgpath people validate graphs/agency.csv
+      orgpath people chain a12 --people agency
+      orgpath people reports a01 --people agency --depth 2
+      orgpath people stats --people agency
+    """
+
+
+@people.command("validate")
+@click.argument("file", metavar="FILE")
+@_ladder_options
+@click.option("--json", "as_json", is_flag=True, help="Print the diagnostics as JSON.")
+@click.pass_context
+def validate_cmd(ctx, file, ladder_file, ladder_id, as_json) -> None:
+    """Check a people file: exit 1 when it has errors (warnings are fine)."""
+    path = _people_path(ctx, file)
+    L = _ladder(ctx, path, ladder_file, ladder_id)
+    org, diags = read_org(path, L)
+    n_err = sum(1 for d in diags if d.severity == ERROR)
+    if as_json:
+        from orgpath.cli.output import emit_json
+
+        emit_json({"file": str(path), "ok": org is not None,
+                   "people": len(org.people) if org else None,
+                   "diagnostics": [d.as_dict() for d in diags]})
+    else:
+        for d in diags:
+            click.echo(str(d), err=org is None)
+        if org is not None:
+            w = len(diags)
+            click.echo(f"{path}: ok, {len(org.people):,} people"
+                       + (f", {w} warning{'s' * (w != 1)}" if w else ""))
+        else:
+            click.echo(f"{path}: rejected", err=True)
+    if n_err:
+        ctx.exit(1)
+
+
+@people.command("chain")
+@click.argument("pid", metavar="ID")
+@_people_option
+@_ladder_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def chain_cmd(ctx, pid, people, ladder_file, ladder_id, as_json) -> None:
+    """The chain of command from person ID up to the top."""
+    G, L = load(ctx, people, ladder_file, ladder_id)
+    _print_people(G, orgq.chain_of_command(G, pid), as_json, L)
+
+
+@people.command("reports")
+@click.argument("pid", metavar="ID")
+@_people_option
+@click.option("--depth", type=click.IntRange(1), default=1, show_default=True,
+              help="Levels down.")
+@click.option("--all", "everyone", is_flag=True, help="Everyone below, at any depth.")
+@_ladder_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def reports_cmd(ctx, pid, people, depth, everyone, ladder_file, ladder_id, as_json) -> None:
+    """The people who report to ID (directly, or --depth levels down)."""
+    G, L = load(ctx, people, ladder_file, ladder_id)
+    _print_people(G, orgq.all_reports(G, pid, None if everyone else depth), as_json, L)
+
+
+@people.command("find")
+@click.argument("query")
+@_people_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def find_cmd(ctx, query, people, as_json) -> None:
+    """People whose name or title contains QUERY (ignoring case and accents)."""
+    G, _ = load(ctx, people)
+    _print_people(G, orgq.find_people(G, query), as_json)
+
+
+def org_stats(G: nx.DiGraph) -> dict:
+    """Head counts, levels and spans of control of an org graph."""
+    spans = list(orgq.span_of_control(G).values())
+    persons = [d["person"] for _, d in G.nodes(data=True)]
+    return {
+        "people": len(G),
+        "roots": len(orgq.roots(G)),
+        "managers": len(spans),
+        "levels": orgq.org_depth(G),
+        "span_mean": round(statistics.mean(spans), 2) if spans else 0,
+        "span_median": statistics.median(spans) if spans else 0,
+        "span_max": max(spans, default=0),
+        "vacant": sum(p.vacant for p in persons),
+        "assistants": sum(p.assistant for p in persons),
+        "dotted_lines": sum(len(p.dotted_managers) for p in persons),
+        "departments": dict(Counter(p.department or "-" for p in persons).most_common()),
+    }
+
+
+@people.command("stats")
+@_people_option
+@_ladder_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats_cmd(ctx, people, ladder_file, ladder_id, as_json) -> None:
+    """Head count, levels, spans of control and departments."""
+    G, _ = load(ctx, people, ladder_file, ladder_id)
+    s = org_stats(G)
+    if as_json:
+        from orgpath.cli.output import emit_json
+
+        emit_json(s)
+        return
+    for k, v in s.items():
+        if k != "departments":
+            click.echo(f"{k.replace('_', ' ')}: {v}")
+    click.echo("departments: " + ", ".join(f"{d} {n}" for d, n in s["departments"].items()))
+
+
+# --- orgpath export org -----------------------------------------------------------------
+
+
+def _format(fmt: str | None, output: str) -> str:
+    if fmt:
+        return fmt
+    if output == "-":
+        return "svg"
+    found = SUFFIXES.get(Path(output).suffix.lower())
+    if found is None:
+        raise click.UsageError(
+            f"cannot tell the format from {output!r}; use --format ({', '.join(CHART_FORMATS)})"
+            " or a file name ending .svg, .png, .pdf, .dot or .json")
+    return found
+
+
+@click.command("org", cls=CleanCommand)
+@_people_option
+@click.option("--root", metavar="ID", help="Draw the team under this person.")
+@click.option("--depth", type=click.IntRange(0), help="Levels below the root (or the top).")
+@click.option("--neighbourhood", "--neighborhood", "neighbourhood", metavar="ID",
+              help="Draw a person's chain up, peers and reports two levels down.")
+@click.option("--compact", is_flag=True,
+              help="Stack teams without managers in a column (narrower charts).")
+@click.option("--pages", type=click.Choice(["per-manager"]),
+              help="A paged PDF: one page per manager, with bookmarks.")
+@click.option("--format", "fmt", type=click.Choice(CHART_FORMATS),
+              help="Output format. [default: from -o's suffix, else svg]")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of ladder role titles.")
+@click.option("--max-nodes", type=click.IntRange(1), default=200_000, show_default=True,
+              help="Refuse charts with more people than this.")
+@_ladder_options
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="Where to write; '-' is stdout.")
+@click.pass_context
+def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_nodes,
+        ladder_file, ladder_id, output) -> None:
+    """Draw an org chart of people: svg, png, pdf, dot or json.
+
+    \b
+    Examples:
+      orgpath export org --people agency -o agency.svg
+      orgpath export org --people agency --root a02 --depth 1 -o team.png
+      orgpath export org --people agency --neighbourhood a12 --format json -o -
+      orgpath export org --people agency --pages per-manager -o agency.pdf
+    """
+    from orgpath.cli.export import write_output
+    from orgpath.render.orgchart import org_chart
+    from orgpath.render.paged import paged_pdf
+
+    fmt = _format(fmt, output)
+    if pages and fmt != "pdf":
+        raise click.UsageError("--pages per-manager makes a PDF; use -o FILE.pdf or "
+                               "--format pdf")
+    if neighbourhood and (root or depth is not None):
+        raise click.UsageError("--neighbourhood cannot be combined with --root or --depth")
+    stages = ["read", "layout", "dot", "draw", "write"]
+    with click.progressbar(length=len(stages), label="export org", file=sys.stderr,
+                           item_show_func=lambda s: s) as bar:
+        done = set()
+
+        def progress(stage: str) -> None:
+            if stage in stages and stage not in done:
+                done.add(stage)
+                bar.update(1, stage)
+
+        progress("read")
+        G, L = load(ctx, people, ladder_file, ladder_id)
+        if pages:
+            data = paged_pdf(G, root=root, lang=lang, ladder_graph=L, progress=progress)
+        else:
+            data = org_chart(G, fmt, root=root, depth=depth, neighbourhood=neighbourhood,
+                             compact=compact, lang=lang, ladder_graph=L, max_nodes=max_nodes,
+                             progress=progress)
+        progress("write")
+        write_output(data, output, fmt)
+        bar.update(len(stages) - bar.pos)
+    if output != "-":
+        click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
+
+
+COMMANDS = (people,)
