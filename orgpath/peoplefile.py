@@ -258,14 +258,20 @@ def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, lis
         seen = i
         lines.append(line)
         _, i = dec.raw_decode(text, i)
+    # Each object may spell its keys its own way: map every key to its column
+    # name first (an unknown key stays as it is and is warned about once).
     header: list[str] = []
     known: dict[str, int] = {}
+    column: dict[str, str] = {}
     for obj in items:
         if isinstance(obj, dict):
             for k in obj:
-                if k not in known:
-                    known[k] = len(header)
-                    header.append(str(k))
+                if k not in column:
+                    column[k] = _ALIASES.get(_norm_header(str(k)), str(k))
+                c = column[k]
+                if c not in known:
+                    known[c] = len(header)
+                    header.append(c)
 
     def value(v: Any) -> str:
         if v is None:
@@ -283,7 +289,9 @@ def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, lis
                                            "each person must be a JSON object"))
             row = [""] * len(header)
             for k, v in obj.items():
-                row[known[k]] = value(v)
+                i = known[column[k]]
+                if not row[i]:  # the first spelling given wins
+                    row[i] = value(v)
             yield ln, row
 
     return header, rows()
@@ -524,7 +532,9 @@ def _people(
     new_person = _new_person
     for line, row in rows:
         n = len(row)
-        if n != width:
+        if n == ncols:
+            row.append("")
+        else:
             if n > ncols and any(v.strip() for v in row[ncols:]):
                 rep.error(line, f"row has {n} fields but the header has {ncols}")
                 continue
