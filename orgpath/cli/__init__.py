@@ -48,7 +48,8 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
     ctx.obj = Store(graphs or default_graphs_dir())
 
 
-from orgpath.cli import export, ladder, serve  # noqa: E402  (commands register on `main`)
+from orgpath.cli import export, ladder, people, serve  # noqa: E402  (commands register here)
 
-for command in (*ladder.COMMANDS, export.export, serve.serve):
+for command in (*ladder.COMMANDS, export.export, people.people, serve.serve):
     main.add_command(command)
+export.export.add_command(people.org)
