@@ -26,6 +26,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import networkx as nx
 
@@ -165,8 +166,15 @@ def _dot_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".")
+def _url_text(url: str) -> str:
+    """A URL made safe for DOT and for the SVG attribute Graphviz copies it into.
+
+    Graphviz 2.43 writes ``URL`` into ``xlink:href`` without XML escaping, so
+    quotes, angle brackets, spaces and the like are percent-encoded and ``&``
+    becomes ``&amp;`` (which the SVG reader turns back into ``&``).
+    """
+    safe = quote(url, safe=":/?#[]@!$&()*+,;=%-._~")
+    return _dot_text(safe.replace("&", "&amp;"))
 
 
 def _colour(dept: str | None, cache: dict[str, str]) -> str:
@@ -275,7 +283,7 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
         if link is not None:
             url = link(p)
             if url:
-                extra += f' URL="{esc(url)}" target="_top"'
+                extra += f' URL="{_url_text(url)}" target="_top"'
         add(f'{n} [{pos}label="{label}" tooltip="{esc(tip)}"{extra}];')
     # One edge per manager: its connectors (trunk, bus, drops) as several splines.
     if pinned:
