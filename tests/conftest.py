@@ -24,6 +24,28 @@ from orgpath.resources import _bundled
 REPO = Path(__file__).resolve().parent.parent
 
 
+#: A small org tied to the bundled ladder (roles by id, title and Danish title; a name with <>).
+ACME_CSV = """id,name,manager_id,title,role,department,email
+vp,Vera Præst,,VP Accounts,vp-of-account-management,Accounts,vera@example.com
+pa,Per Assistent,vp,Executive Assistant,,Accounts,
+dir,Dina Direktør,vp,Director of Accounts,Director of Account Management,Accounts,
+lead,Lars Leder,dir,Lead Account Manager,lead-account-manager,Accounts,
+am1,Anna Andersen,dir,Account Manager,Kundechef,Accounts,anna@example.com
+am2,Bo Berg,dir,Account Manager,account-manager,Accounts,
+ae,Eva <Exec>,dir,Account Executive,account-executive,Sales,
+aam,Asger Assistent,lead,Assistant Account Manager,assistant-account-manager,Accounts,
+assoc,Sofie Sørensen,lead,Associate Account Manager,associate-account-manager,Accounts,
+"""
+ACME_MANIFEST = "title: Acme Accounts\nladder: account-management\n"
+
+
+def add_acme(folder: Path) -> Path:
+    """Write the Acme org (acme.csv + acme.org.yaml) into ``folder``."""
+    (folder / "acme.org.yaml").write_text(ACME_MANIFEST, encoding="utf-8")
+    (folder / "acme.csv").write_text(ACME_CSV, encoding="utf-8")
+    return folder
+
+
 def bundled_graphs() -> Path:
     """The graphs folder shipped with orgpath (ignores $ORGPATH_GRAPHS)."""
     return _bundled("graphs")
@@ -35,6 +57,24 @@ def graphs_dir(tmp_path: Path) -> Path:
     dest = tmp_path / "graphs"
     shutil.copytree(bundled_graphs(), dest)
     return dest
+
+
+@pytest.fixture
+def org_graphs_dir(graphs_dir: Path) -> Path:
+    """The bundled graphs plus the small Acme org (a tmp copy)."""
+    return add_acme(graphs_dir)
+
+
+@pytest.fixture
+def org_app(org_graphs_dir):
+    from orgpath.web import create_app
+
+    return create_app({"TESTING": True, "GRAPHS_DIR": str(org_graphs_dir)})
+
+
+@pytest.fixture
+def org_client(org_app):
+    return org_app.test_client()
 
 
 @pytest.fixture
@@ -111,13 +151,14 @@ def stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """The real gunicorn (2 workers) on a free port over a private copy of the graphs.
+    """The real gunicorn (2 workers) on a free port over a private copy of the graphs + Acme.
 
     Yields the base URL (``http://127.0.0.1:PORT``); the server is stopped at the end.
     """
     root = tmp_path_factory.mktemp("live")
     folder = root / "graphs"
     shutil.copytree(bundled_graphs(), folder)
+    add_acme(folder)
     port = free_port()
     proc = start_gunicorn(folder, port, log=root / "gunicorn.log")
     base = f"http://127.0.0.1:{port}"

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_K": 10,  # most career paths one request may ask for
     "MAX_DEPTH": 10,  # deepest next-roles / reports walk
     "MAX_QUERY_LENGTH": 200,  # characters of a role name, search text or id
+    "MAX_ORG_CHART_PEOPLE": 5000,  # people one org chart may draw (larger → 422)
     "CHART_CACHE_BYTES": 32 * 1024 * 1024,  # rendered charts kept in memory per worker
     "API_CACHE_BYTES": 8 * 1024 * 1024,  # serialized JSON answers kept per worker
     "CACHE_MAX_AGE": 60,  # seconds, for Cache-Control on JSON and charts
@@ -78,7 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["orgpath.api_cache"] = ResponseCache(app.config["API_CACHE_BYTES"])
     app.extensions["orgpath.chart_cache"] = ResponseCache(app.config["CHART_CACHE_BYTES"])
 
-    from orgpath.web import api, charts, errors, health, i18n, openapi, pages
+    from orgpath.web import api, charts, errors, health, i18n, openapi, orgs, pages
 
     Babel(app, locale_selector=i18n.babel_locale)
     i18n.init_app(app)
@@ -88,6 +89,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(charts.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(orgs.bp)
+    app.register_blueprint(orgs.api_bp)
+    app.register_blueprint(orgs.charts_bp)
     if app.config["BENCH_BASELINE"]:
         api.register_baseline(app)
     return app

@@ -16,8 +16,10 @@ from typing import Any
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from orgpath.org import PersonNotFound
 from orgpath.queries import NoPath, RoleNotFound
 from orgpath.render.graphviz import RenderError
+from orgpath.render.orgchart import ChartError
 from orgpath.store import NotFound
 from orgpath.web.cache import dumps
 
@@ -78,6 +80,14 @@ def from_exception(exc: BaseException) -> Problem:
         return Problem(404, f"{exc.what}-not-found", f"{exc.what.capitalize()} not found",
                        f"There is no {exc.what} {ident!r}.{hint}",
                        suggestions=list(exc.suggestions))
+    if isinstance(exc, PersonNotFound):
+        pid = str(exc.pid)[:80]
+        hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+        return Problem(404, "person-not-found", "Person not found",
+                       f"There is no person with id {pid!r}.{hint}",
+                       suggestions=list(exc.suggestions))
+    if isinstance(exc, ChartError):
+        return Problem(422, "render-failed", "Chart cannot be drawn", str(exc))
     if isinstance(exc, NoPath):
         return Problem(404, "no-path", "No career path",
                        f"There is no career path from {exc.source!r} to {exc.target!r}.")

@@ -140,15 +140,10 @@ def schemas() -> dict[str, Any]:
 
 
 def _extra_schemas() -> dict[str, Any]:
-    """Component schemas other modules add (the org API)."""
-    out: dict[str, Any] = {}
-    for fn in EXTENSIONS:
-        out.update(fn()["schemas"])
-    return out
+    """Component schemas of the org API (orgs.py)."""
+    from orgpath.web.orgs import openapi_parts
 
-
-#: Callables returning ``{"schemas": {...}, "paths": {...}}`` to merge in (see orgs.py).
-EXTENSIONS: list = []
+    return openapi_parts()["schemas"]
 
 
 def _param(name: str, where: str, schema: dict, description: str,
@@ -265,8 +260,9 @@ def paths() -> dict[str, Any]:
     }
     out["/api/v1/ladders"]["get"]["responses"].pop("404")
     out["/api/v1/ladders"]["get"]["responses"]["400"] = _problem("lang is not valid.")
-    for fn in EXTENSIONS:
-        out.update(fn()["paths"])
+    from orgpath.web.orgs import openapi_parts
+
+    out.update(openapi_parts()["paths"])
     return out
 
 

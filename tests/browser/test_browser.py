@@ -121,3 +121,21 @@ def test_diagram_zoom_controls(page):
     page.wait_for_function(
         "([el, t]) => el.getAttribute('transform') !== t",
         arg=[viewport.element_handle(), before])
+
+
+def test_open_a_person_from_the_org_chart(page):
+    from playwright.sync_api import expect
+
+    page.goto("/?lang=en")
+    page.get_by_role("link", name="Acme Accounts").click()
+    expect(page).to_have_url(re.compile(r"/orgs/acme$"))
+    expect(page.locator(".zoom.zoom-ready")).to_be_visible()
+    box = page.locator("figure.diagram svg g.node").filter(has_text="Anna Andersen")
+    box.locator("a").first.click()
+    expect(page).to_have_url(re.compile(r"/orgs/acme/people/am1$"))
+    expect(page.locator("h1")).to_have_text("Anna Andersen")
+    expect(page.locator("nav.crumbs")).to_contain_text("Dina Direktør")
+    expect(page.locator("#person-next-roles")).to_contain_text("Lars Leder")
+    page.locator("nav.lang a[data-lang=da]").click()
+    expect(page.locator("#career-h")).to_have_text("Karriere")
+    expect(page.locator("article.person")).to_contain_text("Kundechef")

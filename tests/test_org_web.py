@@ -1,0 +1,244 @@
+"""Orgs on the web: pages in both languages, the org API (against OpenAPI), charts, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+OA = "/api/v1/orgs/acme"
+PROBLEM = "application/problem+json"
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+@pytest.mark.parametrize("url", ["/", "/orgs/acme", "/orgs/acme?q=assistent",
+                                 "/orgs/acme/people/am1", "/orgs/acme/people/vp",
+                                 "/orgs/acme/people/pa", "/orgs/acme?root=dir&depth=1"])
+def test_org_pages_in_both_languages(org_client, url, lang):
+    sep = "&" if "?" in url else "?"
+    resp = org_client.get(f"{url}{sep}lang={lang}")
+    assert resp.status_code == 200, text(resp)[:300]
+    assert f'<html lang="{lang}">' in text(resp)
+
+
+def test_index_lists_the_org(org_client):
+    body = text(org_client.get("/?lang=en"))
+    assert 'href="/orgs/acme"' in body and "9 people" in body
+    assert "9 personer" in text(org_client.get("/?lang=da"))
+
+
+def test_org_page_chart_and_search(org_client):
+    body = text(org_client.get("/orgs/acme?q=assistent&lang=en"))
+    assert "<h1>Acme Accounts</h1>" in body
+    assert 'href="/orgs/acme/people/pa"' in body and 'href="/orgs/acme/people/aam"' in body
+    assert 'xlink:href="/orgs/acme/people/am1"' in body  # boxes link to people
+    assert "data-zoom" in body and "chart.pdf?pages=1" in body or "pages=1" in body
+    assert "Eva &lt;Exec&gt;" in body and "Eva <Exec>" not in body
+    assert "Nobody matches" in text(org_client.get("/orgs/acme?q=zzzz"))
+    da = text(org_client.get("/orgs/acme?lang=da"))
+    assert "Organisationsdiagram" in da and "Find en person" in da
+
+
+def test_person_page_english(org_client):
+    body = text(org_client.get("/orgs/acme/people/am1?lang=en"))
+    assert "<h1>Anna Andersen</h1>" in body
+    # chain of command as breadcrumbs, top first
+    crumbs = body[body.index('class="crumbs"'):body.index("</nav>", body.index('class="crumbs"'))]
+    assert crumbs.index("Vera Præst") < crumbs.index("Dina Direktør") < crumbs.index("Anna")
+    assert 'href="/ladders/account-management/roles/account-manager"' in body
+    assert 'id="person-next-roles"' in body and "Lars Leder" in body  # holder of the next role
+    assert 'href="mailto:anna@example.com"' in body
+    assert "<svg" in body
+
+
+def test_person_page_danish_shows_kundechef(org_client):
+    body = text(org_client.get("/orgs/acme/people/am1?lang=da"))
+    assert ">Kundechef</a>" in body
+    assert "Ledende kundechef" in body and "Hvem har den" in body
+
+
+def test_manager_page_lists_reports_and_headcount(org_client):
+    body = text(org_client.get("/orgs/acme/people/dir"))
+    assert '<dd id="headcount">6</dd>' in body
+    assert 'id="direct-reports"' in body and "Bo Berg" in body
+
+
+def test_person_without_role(org_client):
+    assert "has no role on a career ladder" in text(org_client.get("/orgs/acme/people/pa"))
+
+
+@pytest.mark.parametrize("lang,words", [("en", "Not found"), ("da", "Ikke fundet")])
+def test_org_error_pages(org_client, lang, words):
+    resp = org_client.get(f"/orgs/acme/people/am3?lang={lang}")
+    assert resp.status_code == 404 and words in text(resp)
+    assert 'href="/orgs/acme/people/am1"' in text(resp)  # suggestion
+    resp = org_client.get(f"/orgs/acmee?lang={lang}")
+    assert resp.status_code == 404 and 'href="/orgs/acme"' in text(resp)
+
+
+# --- API ---------------------------------------------------------------------------------
+
+
+def ok(c, url):
+    resp = c.get(url)
+    assert resp.status_code == 200, text(resp)[:300]
+    assert resp.mimetype == "application/json" and resp.headers["ETag"]
+    return resp.get_json()
+
+
+def test_org_api(org_client):
+    assert {"id": "acme", "title": "Acme Accounts", "ladder": "account-management",
+            "people": 9} in ok(org_client, "/api/v1/orgs")
+    data = ok(org_client, OA)
+    assert data["roots"] == [{"id": "vp", "name": "Vera Præst", "title": "VP Accounts"}]
+    assert data["depth"] == 4 and data["managers"] == 3
+    found = ok(org_client, OA + "/people?q=SOREN")
+    assert [p["id"] for p in found["people"]] == ["assoc"]
+    assert ok(org_client, OA + "/people?limit=2")["total"] == 9
+    assert len(ok(org_client, OA + "/people?limit=2")["people"]) == 2
+    person = ok(org_client, OA + "/people/am1")
+    assert person["role"] == {"id": "account-manager", "title": "Account Manager", "level": 3}
+    assert person["manager"]["id"] == "dir" and person["headcount"] == 0
+    assert ok(org_client, OA + "/people/am1?lang=da")["role"]["title"] == "Kundechef"
+    chain = ok(org_client, OA + "/people/aam/chain")
+    assert [p["id"] for p in chain["chain"]] == ["aam", "lead", "dir", "vp"]
+    reports = ok(org_client, OA + "/people/dir/reports?depth=2")
+    assert reports["headcount"] == 6
+    assert {r["id"]: r["depth"] for r in reports["reports"]}["aam"] == 2
+    assert len(ok(org_client, OA + "/people/dir/reports")["reports"]) == 4
+    nxt = ok(org_client, OA + "/people/am1/next-roles?lang=da")
+    assert nxt["role"]["title"] == "Kundechef"
+    lead = next(n for n in nxt["next"] if n["id"] == "lead-account-manager")
+    assert lead["title"] == "Ledende kundechef" and lead["holders"][0]["id"] == "lead"
+    assert ok(org_client, OA + "/people/pa/next-roles") == {
+        "person": {"id": "pa", "name": "Per Assistent", "title": "Executive Assistant"},
+        "ladder": "account-management", "role": None, "next": []}
+
+
+def test_org_etag_and_304(org_client):
+    first = org_client.get(OA + "/people/am1")
+    again = org_client.get(OA + "/people/am1", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert org_client.get(OA + "/people/am1?lang=da").headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.parametrize("url,status,param", [
+    ("/api/v1/orgs/acmee", 404, None), (OA + "/people/nobody", 404, None),
+    (OA + "/people/nobody/chain", 404, None), (OA + "/people/%00/reports", 404, None),
+    (OA + "/people/dir/reports?depth=abc", 400, "depth"),
+    (OA + "/people/dir/reports?depth=0", 400, "depth"),
+    (OA + "/people?limit=0", 400, "limit"), (OA + "/people?q=" + "x" * 500, 400, "q"),
+    (OA + "?lang=fr", 400, "lang"), ("/orgs/acme/chart.exe", 400, "format"),
+    ("/orgs/acme/chart.svg?pages=1", 400, "pages"),
+    ("/orgs/acme/chart.svg?root=dir&around=am1", 400, "around"),
+    ("/orgs/acme/chart.svg?depth=-1", 400, "depth"),
+    ("/orgs/acme/chart.svg?root=nobody", 404, None), ("/orgs/nope/chart.svg", 404, None),
+    ("/api/v1/orgs/" + "é" * 3000, 404, None),
+])
+def test_org_errors_are_problems(org_client, url, status, param):
+    resp = org_client.get(url)
+    assert resp.status_code == status and resp.mimetype == PROBLEM, text(resp)[:300]
+    body = resp.get_json()
+    assert body["status"] == status and body["detail"]
+    if param:
+        assert body["parameter"] == param
+
+
+def test_unknown_person_suggests(org_client):
+    body = org_client.get(OA + "/people/am3").get_json()
+    assert body["type"].endswith("person-not-found") and "am1" in body["suggestions"]
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["svg", "png", "pdf", "dot", "json", "pdf?pages=1",
+                                   "svg?root=dir&depth=1", "svg?around=lead&compact=1",
+                                   "json?lang=da", "svg?download=1"])
+def test_org_charts(org_client, query):
+    resp = org_client.get(f"/orgs/acme/chart.{query}")
+    assert resp.status_code == 200, text(resp)[:300]
+    fmt = query.split("?")[0]
+    data = resp.data
+    if fmt == "svg":
+        root = ET.fromstring(data)
+        assert root.tag.endswith("svg")
+        assert b"Eva &lt;Exec&gt;" in data or b"Eva &#60;Exec&#62;" in data
+    elif fmt == "pdf":
+        assert data.startswith(b"%PDF")
+    elif fmt == "png":
+        assert data.startswith(b"\x89PNG")
+    elif fmt == "json":
+        assert len(json.loads(data)["boxes"]) == 9
+    if "download=1" in query:
+        assert resp.headers["Content-Disposition"] == 'attachment; filename="acme-org.svg"'
+    assert resp.headers["ETag"]
+
+
+def test_org_chart_too_large_is_422(org_graphs_dir):
+    from orgpath.web import create_app
+
+    app = create_app({"TESTING": True, "GRAPHS_DIR": str(org_graphs_dir),
+                      "MAX_ORG_CHART_PEOPLE": 3})
+    resp = app.test_client().get("/orgs/acme/chart.svg")
+    assert resp.status_code == 422 and resp.mimetype == PROBLEM
+    assert app.test_client().get("/orgs/acme").status_code == 200  # page shows a notice
+
+
+def test_people_file_edit_is_seen(org_client, org_graphs_dir):
+    assert org_client.get(OA + "/people/am2").get_json()["name"] == "Bo Berg"
+    path = org_graphs_dir / "acme.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Bo Berg", "Bo Bjerg"),
+                    encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    assert org_client.get(OA + "/people/am2").get_json()["name"] == "Bo Bjerg"
+    assert b"Bo Bjerg" in org_client.get("/orgs/acme/people/am2").data
+
+
+# --- OpenAPI -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/orgs", OA, OA + "/people", OA + "/people?q=anna", OA + "/people/am1",
+    OA + "/people/vp", OA + "/people/am1/chain", OA + "/people/dir/reports?depth=3",
+    OA + "/people/am1/next-roles", OA + "/people/pa/next-roles", OA + "/people/nobody",
+    OA + "/people/dir/reports?depth=x", "/api/v1/orgs/nope", "/orgs/acme/chart.json",
+    "/orgs/acme/chart.svg?root=nobody",
+])
+def test_org_answers_match_the_openapi_document(org_client, url):
+    import re
+
+    doc = org_client.get("/api/v1/openapi.json").get_json()
+    resp = org_client.get(url)
+    path = url.split("?")[0]
+    candidates = []
+    for template in doc["paths"]:
+        rx = re.sub(r"\\\{(\w+)\\\}", r"[^/]+", re.escape(template))
+        if re.fullmatch(rx, path):
+            candidates.append(template)
+    assert candidates, path
+    template = max(candidates, key=lambda t: len(re.sub(r"\{\w+\}", "", t)))
+    declared = doc["paths"][template]["get"]["responses"][str(resp.status_code)]
+    media = resp.mimetype
+    pointer = "/".join(t.replace("~", "~0").replace("/", "~1") for t in (
+        "paths", template, "get", "responses", str(resp.status_code), "content", media,
+        "schema"))
+    assert media in declared["content"]
+    registry = Registry().with_resource(
+        "urn:doc", Resource.from_contents(doc, default_specification=DRAFT202012))
+    validator = Draft202012Validator({"$ref": f"urn:doc#/{pointer}"}, registry=registry)
+    errors = list(validator.iter_errors(resp.get_json()))
+    assert not errors, [e.message[:200] for e in errors[:5]]
