@@ -230,8 +230,9 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
     limit = int((bw - 12) / _CHAR_WIDTH)
     out = [
         "digraph org {",
-        f'graph [splines=line outputorder=edgesfirst pad="0.15" '
-        f'bb="0,0,{layout.width:.1f},{H:.1f}" fontname="Helvetica" {graph_attrs}];',
+        (f'graph [splines=line outputorder=edgesfirst pad="0.15" '
+         f'bb="0,0,{layout.width:.1f},{H:.1f}" fontname="Helvetica" {graph_attrs}];'
+         if pinned else f'graph [fontname="Helvetica" {graph_attrs}];'),
         'node [shape=box style=filled fixedsize=true fontname="Helvetica" '
         f'fontsize=10 width={bw / 72:.4f} height={bh / 72:.4f} color="#5b6b7f" '
         'fillcolor="#ffffff" margin="0.05,0.03" penwidth=1];',

@@ -1,0 +1,169 @@
+"""How fast and how big: people files, org charts and Graphviz, measured in one run.
+
+    .venv/bin/python benchmarks/org.py [--quick]
+
+Each line prints the measured value, the target, a baseline measured in the
+same run and the ratio to that baseline. Orgs come from
+``benchmarks/make_org.py`` (seed 1). ``--quick`` uses smaller orgs (a smoke
+run; the targets are for the full sizes). Nothing here is a test assertion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from make_org import make_org, write_csv  # noqa: E402
+
+
+def report(name: str, value: float, unit: str, target: str, baseline: float, base_name: str):
+    ratio = value / baseline if baseline else float("nan")
+    print(f"{name:<44} {value:9.3f} {unit:<3} target {target:<9} "
+          f"baseline {base_name} {baseline:8.3f} {unit:<3} ratio {ratio:6.2f}", flush=True)
+
+
+def make_csv(folder: Path, n: int) -> Path:
+    path = folder / f"org{n}.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        write_csv(make_org(n, seed=1), fh)
+    return path
+
+
+_CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from orgpath.peoplefile import read_org
+org, diags = read_org(Path(sys.argv[1]))
+t1 = time.perf_counter()
+assert org is not None, diags[:3]
+out = {"read": t1 - t0, "people": len(org.people)}
+if sys.argv[2] == "chart":
+    from orgpath.org import org_graph
+    from orgpath.render.orgchart import org_chart
+    G = org_graph(org)
+    svg = org_chart(G, "svg")
+    out["svg_bytes"] = len(svg)
+out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["children_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+_BASE = r"""
+import csv, json, resource, sys, time
+t0 = time.perf_counter()
+with open(sys.argv[1], newline="", encoding="utf-8") as fh:
+    rows = list(csv.reader(fh))
+import networkx
+out = {"read": time.perf_counter() - t0,
+       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+print(json.dumps(out))
+"""
+
+
+def child(code: str, *args: str) -> tuple[dict, float]:
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          cwd=HERE.parent, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1]), time.perf_counter() - t
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    t = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - t, out
+
+
+def run_graphviz(args: list[str], src: str, timeout: float = 900) -> float:
+    t = time.perf_counter()
+    subprocess.run(args, input=src.encode(), capture_output=True, check=True, timeout=timeout)
+    return time.perf_counter() - t
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small orgs, a smoke run")
+    args = ap.parse_args(argv)
+    big, mid, small = (10_000, 2_000, 1_000) if args.quick else (100_000, 20_000, 5_000)
+
+    from orgpath.org import all_reports, org_graph
+    from orgpath.peoplefile import read_org
+    from orgpath.render.graphviz import Runner
+    from orgpath.render.layout import tidy_layout
+    from orgpath.render.orgchart import chart_view, org_chart, org_dot
+
+    runner = Runner(max_input=1 << 30, timeout=900, cache_bytes=0)  # no cache: real draws
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print(f"# orgs from make_org.py seed 1: {big:,}, {mid:,}, {small:,} people; load average "
+              f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
+        paths = {n: make_csv(folder, n) for n in (big, mid, small)}
+
+        # 1. import + validate, fresh process; baseline: csv.reader + import networkx
+        got, wall = child(_CHILD, str(paths[big]), "read")
+        base, base_wall = child(_BASE, str(paths[big]))
+        report(f"import+validate {big:,} people (in process)", got["read"], "s", "<= 2 s",
+               base["read"], "csv.reader")
+        report("  same, whole python process", wall, "s", "", base_wall, "csv proc")
+
+        # 2. whole-org SVG, from a loaded org graph; baseline: neato -n2 alone on its DOT
+        graphs = {}
+        for n in (mid, big):
+            org, _ = read_org(paths[n])
+            G = graphs[n] = org_graph(org)
+            t, svg = timed(org_chart, G, "svg", runner=runner)
+            view = chart_view(G)
+            src = org_dot(G, view, tidy_layout(view.tree, view.roots))
+            neato = run_graphviz(["neato", "-n2", "-Tsvg"], src)
+            target = "<= 2 s" if n == mid else "<= 10 s"
+            report(f"whole-org SVG, {n:,} people", t, "s", target, neato, "neato -n2")
+
+        # 3. neighbourhood chart in the big org (warm: the org is loaded, as in the server)
+        G = graphs[big]
+        rng = random.Random(1)
+        ids = list(G)
+        org_chart(G, "svg", neighbourhood=ids[1], runner=runner)  # warm caches once
+        times = []
+        for pid in rng.sample(ids, 15):
+            times.append(timed(org_chart, G, "svg", neighbourhood=pid, runner=runner)[0])
+        empty = statistics.median(
+            run_graphviz(["neato", "-n2", "-Tsvg"], "digraph{}") for _ in range(5))
+        report(f"neighbourhood SVG in {big:,} (median of 15)", statistics.median(times) * 1000,
+               "ms", "<= 100 ms", empty * 1000, "empty neato")
+
+        # 4. peak memory: read + graph + layout + DOT + SVG of the big org, fresh process
+        got, _ = child(_CHILD, str(paths[big]), "chart")
+        report(f"peak memory, {big:,} people + whole SVG", got["rss_mb"], "MB", "< 1024 MB",
+               base["rss_mb"], "csv+networkx")
+        print(f"{'  Graphviz child process peak':<44} {got['children_rss_mb']:9.1f} MB", flush=True)
+
+        # 5. plain `dot -Tsvg` on the same small chart (no pins) vs orgpath end to end
+        org, _ = read_org(paths[small])
+        G = org_graph(org)
+        t_orgpath, _ = timed(org_chart, G, "svg", runner=runner)
+        view = chart_view(G)
+        plain = org_dot(G, view, tidy_layout(view.tree, view.roots), pinned=False)
+        t_dot = run_graphviz(["dot", "-Tsvg"], plain)
+        report(f"plain dot -Tsvg, {small:,} people", t_dot, "s", "", t_orgpath, "orgpath")
+        print(f"{'  dot_time / orgpath_time':<44} {t_dot / t_orgpath:9.1f}     target >= 20",
+              flush=True)
+        n_sub = len(all_reports(G, next(iter(G))))
+        print(f"# {small:,}-person org: {n_sub:,} below the CEO; Python {sys.version.split()[0]}; "
+              f"load average at the end {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
