@@ -8,6 +8,7 @@ folder, else the manifest's ``ladder:``.
 
 from __future__ import annotations
 
+import io
 import statistics
 import sys
 from collections import Counter
@@ -342,7 +343,9 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_
     if neighbourhood and (root or depth is not None):
         raise click.UsageError("--neighbourhood cannot be combined with --root or --depth")
     stages = ["read", "layout", "dot", "draw", "write"]
-    with click.progressbar(length=len(stages), label="export org", file=sys.stderr,
+    # A bar only on a terminal: in a pipe or a log it would be a stray "export org".
+    bar_file = sys.stderr if sys.stderr.isatty() else io.StringIO()
+    with click.progressbar(length=len(stages), label="export org", file=bar_file,
                            item_show_func=lambda s: s) as bar:
         done = set()
 
