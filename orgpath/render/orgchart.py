@@ -391,8 +391,8 @@ def org_chart(
     The view is the whole org, the subtree of ``root`` down to ``depth`` levels,
     or the ``neighbourhood`` of a person. ``progress(stage)`` is called with
     ``"layout"``, ``"dot"``, ``"draw"`` as each stage starts. Raises
-    :class:`ChartError` for bad arguments or more than ``max_nodes`` people, and
-    :class:`~orgpath.render.graphviz.RenderError` when Graphviz fails.
+    :class:`ChartError` for bad arguments, more than ``max_nodes`` people, or
+    when Graphviz fails (its message is kept).
 
     >>> from orgpath.org import demo_org
     >>> org_chart(demo_org(), "json", neighbourhood="e1").count(b'"id"') > 0
