@@ -114,19 +114,35 @@ class Store:
         self._lock = threading.Lock()
         self._scanned_at = 0.0
         self._good_cache: dict[str, dict[str, Entry]] = {}  # emptied when anything changes
+        self._listed_mtime: int | None = None  # the folder's mtime when it was last listed
+        self._manifests: dict[Path, str | None] = {}  # org file → its manifest's path
 
     # --- loading --------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Re-read the files that changed since the last call (cheap when none did)."""
         with self._lock:
+            # The common case, kept cheap: the folder's own mtime says no file was added,
+            # removed or renamed, and one stat per file says none was edited.
+            try:
+                dir_mtime = os.stat(self.folder).st_mtime_ns
+            except OSError:
+                dir_mtime = None
+            if dir_mtime is not None and dir_mtime == self._listed_mtime \
+                    and self._stamps_unchanged():
+                self._scanned_at = time.time()
+                return
             try:
                 with os.scandir(self.folder) as listing:
                     found = [(e.name, e.path) for e in listing if e.is_file()]
             except OSError as exc:
                 log.error("cannot read the graphs folder %s: %s", self.folder, exc.strerror)
                 found = []
-            if self._unchanged(found):  # the common case, kept cheap: one stat per file
+            # Trust the folder's mtime next time only once it is clearly older than this
+            # listing: a file added within the same clock tick could leave it unchanged.
+            settled = dir_mtime is not None and time.time_ns() - dir_mtime > 2_000_000_000
+            self._listed_mtime = dir_mtime if settled else None
+            if self._unchanged(found):
                 self._scanned_at = time.time()
                 return
             self._good_cache = {}
@@ -150,21 +166,34 @@ class Store:
 
     def _unchanged(self, found: list[tuple[str, str]]) -> bool:
         """Whether the folder holds exactly the files last read, each with the same stamp."""
-        wanted = {name: path for name, path in found if _kind_of_name(name)}
+        wanted = {name for name, _ in found if _kind_of_name(name)}
         if len(wanted) != len(self._entries):
             return False
+        if any(entry.path.name not in wanted for entry in self._entries.values()):
+            return False
+        return self._stamps_unchanged()
+
+    def _stamps_unchanged(self) -> bool:
+        """Whether every file read (and an org's manifest) still has the stamp it was read with."""
         for entry in self._entries.values():
-            path = wanted.get(entry.path.name)
-            if path is None:
-                return False
             try:
-                if entry.kind == "ladder":
-                    st = os.stat(path)
-                    stamp = (st.st_mtime_ns, st.st_size)
-                else:
-                    stamp = _stamp(entry.path)  # includes the manifest beside it
+                st = os.stat(entry.path)
             except OSError:
                 return False
+            stamp = (st.st_mtime_ns, st.st_size)
+            if entry.kind == "org":  # as _stamp(): the manifest beside it counts too
+                manifest = self._manifests.get(entry.path, "")
+                if manifest == "":
+                    m = _manifest_path(entry.path)
+                    manifest = self._manifests[entry.path] = str(m) if m else None
+                if manifest is not None:
+                    try:
+                        mst = os.stat(manifest)
+                        stamp = (max(stamp[0], mst.st_mtime_ns), stamp[1] + mst.st_size)
+                    except FileNotFoundError:
+                        pass
+                    except OSError:
+                        return False
             if stamp != entry.stamp:
                 return False
         return True
