@@ -2,17 +2,20 @@
 
 Starts gunicorn (``-w 2``, the same command ``orgpath serve`` runs) on a free
 port with ``ORGPATH_BENCH_BASELINE=1`` (which adds ``GET /api/v1/ping``, a
-route returning a constant small JSON), warms it, then drives three URLs in
-turn with Debian's ``wrk`` for a fixed time and prints requests per second:
+route returning a constant small JSON), warms it, then drives three URLs with
+Debian's ``wrk`` for a fixed time each and prints requests per second:
 
 * ``/api/v1/ping``: the baseline (the same app, server and settings);
 * ``/api/v1/ladders/account-management/roles/account-manager/next``;
 * ``/ladders/account-management/chart.svg`` (a cached chart).
 
-and the two ratios to the baseline (the target is >= 0.8 for both). The
-server is stopped at the end. Usage::
+and the two ratios to the baseline (the target is >= 0.8 for both). The URLs
+are measured in interleaved rounds (A B C, A B C, ...) and each figure is the
+median of its rounds, so a burst of other load on the machine hits all three
+alike instead of skewing one ratio. The server is stopped at the end. Usage::
 
-    .venv/bin/python benchmarks/http.py [--duration 10] [--threads 2] [--connections 16]
+    .venv/bin/python benchmarks/http.py [--duration 10] [--rounds 3] [--threads 2]
+                                        [--connections 16]
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
@@ -94,7 +98,8 @@ def wrk(url: str, duration: int, threads: int, connections: int) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--duration", type=int, default=10, help="seconds per URL [10]")
+    ap.add_argument("--duration", type=int, default=10, help="seconds per URL and round [10]")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds [3]")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads [2]")
     ap.add_argument("--connections", type=int, default=16, help="wrk connections [16]")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers [2]")
@@ -109,11 +114,16 @@ def main() -> int:
         for path in URLS.values():
             warm(base, path)
         print(f"gunicorn -w {args.workers}; wrk -t{args.threads} -c{args.connections} "
-              f"-d{args.duration}s; {os.cpu_count()} CPUs")
-        rps = {}
-        for name, path in URLS.items():
-            rps[name] = wrk(base + path, args.duration, args.threads, args.connections)
-            print(f"  {name:28} {rps[name]:9.0f} req/s")
+              f"-d{args.duration}s x {args.rounds} interleaved rounds; {os.cpu_count()} CPUs")
+        runs: dict[str, list[float]] = {name: [] for name in URLS}
+        for _ in range(args.rounds):
+            for name, path in URLS.items():
+                runs[name].append(wrk(base + path, args.duration, args.threads,
+                                      args.connections))
+        rps = {name: statistics.median(r) for name, r in runs.items()}
+        for name in URLS:
+            rounds = " ".join(f"{x:.0f}" for x in runs[name])
+            print(f"  {name:28} {rps[name]:9.0f} req/s (median of {rounds})")
         baseline = rps["baseline /api/v1/ping"]
         ok = True
         for name in list(URLS)[1:]:

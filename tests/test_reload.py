@@ -99,3 +99,25 @@ def test_missing_folder_does_not_crash(tmp_path):
     c = app.test_client()
     assert c.get("/").status_code == 200
     assert c.get("/healthz").get_json()["ladders"] == []
+
+
+def test_files_added_at_once_after_a_scan_are_seen(edit_app):
+    """The store may skip listing the folder when its mtime is old; never for a fresh one."""
+    app, path = edit_app
+    c = app.test_client()
+    folder = path.parent
+    old = folder.stat().st_mtime_ns - 10_000_000_000
+    os.utime(folder, ns=(old, old))  # a settled folder: the next listing is trusted
+    assert len(c.get("/api/v1/ladders").get_json()) == 1
+    assert len(c.get("/api/v1/ladders").get_json()) == 1  # listing skipped here
+    text = path.read_text(encoding="utf-8").replace("id: account-management", "id: second")
+    (folder / "second.yaml").write_text(text, encoding="utf-8")  # no mtime games
+    assert [x["id"] for x in c.get("/api/v1/ladders").get_json()] == [
+        "account-management", "second"]
+    (folder / "third.yaml").write_text(text.replace("id: second", "id: third"),
+                                       encoding="utf-8")
+    assert len(c.get("/api/v1/ladders").get_json()) == 3  # right after: listed again
+    os.rename(folder / "third.yaml", folder / "fourth.yaml")
+    assert len(c.get("/api/v1/ladders").get_json()) == 3
+    (folder / "fourth.yaml").unlink()
+    assert len(c.get("/api/v1/ladders").get_json()) == 2
