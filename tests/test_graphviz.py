@@ -12,6 +12,7 @@ from orgpath.render.graphviz import (
     FORMATS,
     RenderError,
     Runner,
+    core_plugin_dir,
     default_runner,
     run_graphviz,
 )
@@ -70,6 +71,24 @@ def test_pinned_positions_with_neato():
     xs = {line.split()[1]: float(line.split()[2]) for line in plain.splitlines()
           if line.startswith("node")}
     assert xs["b"] - xs["a"] == pytest.approx(300 / 72, abs=0.01)
+
+
+def test_pinned_svg_is_drawn_by_the_core_plugins_alone():
+    import shutil
+    from pathlib import Path
+
+    core = core_plugin_dir(shutil.which("dot"))
+    assert core is not None
+    names = {p.name for p in Path(core).iterdir()}
+    assert any(n.startswith("libgvplugin_core") for n in names)
+    assert not any("pango" in n for n in names)  # no Cairo/Pango text measuring
+    src = 'digraph { a [pos="0,0!" label="Kundechef <&>" shape=box fixedsize=true]; }'
+    r = Runner()
+    svg = r.render(src, "svg", "neato", pinned=2)
+    assert ET.fromstring(svg).find(".//{http://www.w3.org/2000/svg}text").text == "Kundechef <&>"
+    png = r.render(src, "png", "neato", pinned=2)  # PNG still needs Cairo: the full set
+    assert png.startswith(b"\x89PNG")
+    assert r.stats.calls == 2
 
 
 @pytest.mark.parametrize("kwargs,message", [

@@ -40,6 +40,9 @@ ENGINES: tuple[str, ...] = ("dot", "neato", "fdp", "circo", "twopi", "osage")
 DEFAULT_TIMEOUT = 20.0  # seconds
 DEFAULT_MAX_INPUT = 2_000_000  # bytes of DOT source
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+#: Formats the core plugins draw without Cairo/Pango (see :func:`core_plugin_dir`).
+CORE_FORMATS = frozenset({"svg", "dot", "canon", "plain", "json"})
+_CORE_PLUGINS = ("libgvplugin_core", "libgvplugin_dot_layout", "libgvplugin_neato_layout")
 _STDERR_LIMIT = 2000  # characters of Graphviz's stderr kept in a message
 
 
@@ -133,11 +136,19 @@ class Runner:
                 f"the chart is too large to draw: {len(data):,} bytes of DOT "
                 f"(the limit is {self.max_input:,})"
             )
-        key = _cache_key(self.binary, args, data)
+        # Pinned charts have fixed box sizes: Pango's text measuring (half of Graphviz's time
+        # on a big org chart) changes nothing there, so such SVGs are drawn by the core
+        # plugins alone, which estimate text widths from built-in font metrics.
+        env = None
+        if pinned and fmt in CORE_FORMATS:
+            core = core_plugin_dir(self._executable())
+            if core is not None:
+                env = {**os.environ, "GVBINDIR": core}
+        key = _cache_key(self.binary, [*args, "core" if env else "full"], data)
         cached = self._lookup(key, fmt)
         if cached is not None:
             return cached
-        out = self._run(args, data, self.timeout if timeout is None else timeout, engine)
+        out = self._run(args, data, self.timeout if timeout is None else timeout, engine, env)
         self._store(key, fmt, out)
         return out
 
@@ -175,14 +186,16 @@ class Runner:
             )
         return exe
 
-    def _run(self, args: list[str], data: bytes, timeout: float, engine: str) -> bytes:
+    def _run(self, args: list[str], data: bytes, timeout: float, engine: str,
+             env: dict[str, str] | None = None) -> bytes:
         exe = self._executable()
         with self._lock:
             self._stats.calls += 1
             self._stats.misses += 1
         try:
             proc = subprocess.run(
-                [exe, *args], input=data, capture_output=True, timeout=timeout, check=False
+                [exe, *args], input=data, capture_output=True, timeout=timeout, check=False,
+                env=env,
             )
         except subprocess.TimeoutExpired:
             self._count_error()
@@ -257,6 +270,56 @@ class Runner:
     def _disk_path(self, key: str, fmt: str) -> Path:
         assert self.cache_dir is not None
         return self.cache_dir / key[:2] / f"{key}.{fmt}"
+
+
+_core_dirs: dict[str, str | None] = {}
+
+
+def core_plugin_dir(exe: str) -> str | None:
+    """A Graphviz plugin folder with only the core renderers and the layout engines.
+
+    Made once per machine (a folder in the temp dir with links to the system's
+    plugins and a config written by ``dot -c``) and checked by drawing a tiny
+    chart with it. None when Graphviz's plugins cannot be found or the folder
+    does not work: callers then use the full plugin set.
+    """
+    if exe in _core_dirs:
+        return _core_dirs[exe]
+    found = None
+    try:
+        probe = subprocess.run([exe, "-v", "-Tdot"], input=b"digraph{}", capture_output=True,
+                               timeout=10, check=False)
+        libdir = next((line.split("=", 1)[1].strip().strip('"')
+                       for line in probe.stderr.decode("utf-8", "replace").splitlines()
+                       if line.startswith("libdir")), None)
+        if libdir and Path(libdir).is_dir():
+            found = _make_core_dir(exe, Path(libdir))
+    except (OSError, subprocess.SubprocessError):
+        found = None
+    _core_dirs[exe] = found
+    return found
+
+
+def _make_core_dir(exe: str, libdir: Path) -> str | None:
+    tag = hashlib.sha256(f"{exe}\0{libdir}".encode()).hexdigest()[:12]
+    target = Path(tempfile.gettempdir()) / f"orgpath-gvcore-{os.getuid()}-{tag}"
+    if not target.is_dir():
+        plugins = [p for p in libdir.iterdir() if p.name.startswith(_CORE_PLUGINS)]
+        if len(plugins) < 2:
+            return None
+        staging = Path(tempfile.mkdtemp(prefix=".orgpath-gvcore-"))
+        for plugin in plugins:
+            (staging / plugin.name).symlink_to(plugin)
+        env = {**os.environ, "GVBINDIR": str(staging)}
+        subprocess.run([exe, "-c"], env=env, capture_output=True, timeout=10, check=False)
+        try:
+            staging.rename(target)  # atomic: another process may have won the race
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    env = {**os.environ, "GVBINDIR": str(target)}
+    check = subprocess.run([exe, "-Kneato", "-n2", "-Tsvg"], env=env, capture_output=True,
+                           input=b'digraph{a[pos="1,1!" label="x"]}', timeout=10, check=False)
+    return str(target) if check.returncode == 0 and b"<svg" in check.stdout else None
 
 
 def _cache_key(binary: str, args: list[str], data: bytes) -> str:
