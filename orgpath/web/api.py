@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, Flask, current_app, request
 
 from orgpath import queries, serialize
 from orgpath.web.cache import json_response
@@ -94,8 +94,11 @@ def _walk(ladder: str, role: str, forward: bool):
     entry = ladder_entry(ladder)
     G = entry.graph
     rid = resolve_role(G, role)
-    depth = int_arg("depth", 1, 1, current_app.config["MAX_DEPTH"])
-    kind = choice_arg("kind", queries.MOVE_KINDS, None)
+    if request.query_string:
+        depth = int_arg("depth", 1, 1, current_app.config["MAX_DEPTH"])
+        kind = choice_arg("kind", queries.MOVE_KINDS, None)
+    else:  # the common case: no parameters to parse
+        depth, kind = 1, None
     name = "next" if forward else "previous"
     walk = queries.next_roles if forward else queries.previous_roles
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app, request, url_for
 from markupsafe import Markup
 
 from orgpath import queries
@@ -134,10 +134,11 @@ def chart(ladder: str, fmt: str):
     if fmt not in FORMATS:
         raise bad_param("format", f"format must be one of {', '.join(FORMATS)}, "
                         f"not {fmt[:40]!r}.", allowed=list(FORMATS))
+    plain = not request.query_string  # the common case: no parameters to parse
     lang = check_lang(api_lang())
     entry = ladder_entry(ladder)
-    args = parse_args(entry.graph, lang)
-    download = bool_arg("download")
+    args = ChartArgs(lang=lang) if plain else parse_args(entry.graph, lang)
+    download = False if plain else bool_arg("download")
     key = ("chart", entry.version, ladder, fmt, *args.key())
     headers = {"X-Content-Type-Options": "nosniff"}
     if fmt == "svg":

@@ -50,9 +50,10 @@ def api_lang() -> str:
 
     An unknown ``?lang=`` is a client error here (the caller raises a 400 for it).
     """
-    args = request.args
-    if "lang" in args:
-        return args["lang"]
+    if request.query_string:
+        args = request.args
+        if "lang" in args:
+            return args["lang"]
     return _from_header() or DEFAULT_LANGUAGE
 
 
