@@ -156,3 +156,34 @@ def test_paged_pdf_needs_a_manager():
     G = O.org_graph(Org("x", "X", (Person("1", "Solo"),)))
     with pytest.raises(ChartError, match="no pages"):
         paged_pdf(G)
+
+
+def drawing(svg: bytes) -> dict:
+    """What an SVG draws (texts with positions, paths, polygons), its canvas and ids."""
+    root = ET.fromstring(svg)
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    return {
+        "texts": sorted((t.text, t.get("x"), t.get("y")) for t in root.iter(f"{SVG}text")),
+        "paths": sorted(p.get("d") for p in root.iter(f"{SVG}path")),
+        "polygons": sorted(p.get("points") for p in root.iter(f"{SVG}polygon")),
+        "links": sorted(a.get(f"{XLINK}href") or "" for a in root.iter(f"{SVG}a")),
+        "canvas": (root.get("viewBox"), root.find(f"{SVG}g").get("transform")),
+        "boxes": len(nodes(svg)),
+        "unique_ids": len(ids) == len(set(ids)),
+    }
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_big_svg_drawn_in_parts_is_the_same_drawing(agency, ladder, monkeypatch, parts):
+    from orgpath.render import orgchart
+
+    link = lambda p: f"/people/{p.id}?a=1&b=2"  # noqa: E731
+    whole = org_chart(agency, "svg", ladder_graph=ladder, link=link)
+    monkeypatch.setattr(orgchart, "SPLIT_AT", 2)
+    monkeypatch.setattr(orgchart, "MAX_PARTS", parts)
+    monkeypatch.setattr(orgchart.os, "cpu_count", lambda: parts)
+    split = org_chart(agency, "svg", ladder_graph=ladder, link=link)
+    assert split != whole  # it really was drawn in parts
+    a, b = drawing(whole), drawing(split)
+    assert b["boxes"] == len(agency) and b["unique_ids"]
+    assert a == b

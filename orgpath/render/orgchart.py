@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -213,11 +215,49 @@ def org_dot(
     """
     with gc_paused():
         return _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned,
-                        notes or {}, graph_attrs)
+                        notes or {}, graph_attrs).source()
+
+
+@dataclass
+class _Dot:
+    """A pinned chart's DOT statements, kept apart so the chart can be drawn in parts."""
+
+    header: list[str]
+    nodes: list[str]  # node i is ``n{i}``
+    points: list[str]  # the pos="x,y!" of node i
+    edges: list[tuple[int, int, str]]  # (tail, head, statement): connectors, then dotted
+
+    def source(self) -> str:
+        return "\n".join([*self.header, *self.nodes, *(e for _, _, e in self.edges), "}"])
+
+    def parts(self, k: int) -> list[str]:
+        """Split into ``k`` sources of about equal size that together draw the chart.
+
+        Boxes go to parts in order; an edge goes with its tail's box and takes an
+        invisible stand-in for a head drawn by another part (removed from the SVG).
+        """
+        n = len(self.nodes)
+        cuts = [n * i // k for i in range(k + 1)]
+        # Graphviz sizes the canvas (and shifts the drawing) by what a part draws: every
+        # part also places the outermost boxes, invisibly, so all share one canvas.
+        xy = [tuple(map(float, p[5:].split("!")[0].split(","))) for p in self.points]
+        extremes = {min(range(n), key=lambda j: xy[j][0]), max(range(n), key=lambda j: xy[j][0]),
+                    min(range(n), key=lambda j: xy[j][1]), max(range(n), key=lambda j: xy[j][1])}
+        out = []
+        for i in range(k):
+            lo, hi = cuts[i], cuts[i + 1]
+            mine = [e for e in self.edges if lo <= e[0] < hi]
+            stubs = {j for t, h, _ in mine for j in (t, h) if not lo <= j < hi}
+            stubs = sorted(stubs | {j for j in extremes if not lo <= j < hi})
+            out.append("\n".join([
+                *self.header, *self.nodes[lo:hi],
+                *(f'n{j} [{self.points[j]}style=invis label=""];' for j in stubs),
+                *(e for _, _, e in mine), "}"]))
+        return out
 
 
 def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
-             graph_attrs) -> str:
+             graph_attrs) -> _Dot:
     view = view or chart_view(G)
     if layout is None:
         layout = tidy_layout(view.tree, view.roots, compact=compact)
@@ -228,7 +268,7 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
     first = next(iter(boxes.values()), None)
     bw, bh = (first.width, first.height) if first else (170.0, 54.0)
     limit = int((bw - 12) / _CHAR_WIDTH)
-    out = [
+    header = [
         "digraph org {",
         (f'graph [splines=line outputorder=edgesfirst pad="0.15" '
          f'bb="0,0,{layout.width:.1f},{H:.1f}" fontname="Helvetica" {graph_attrs}];'
@@ -238,8 +278,12 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
         'fillcolor="#ffffff" margin="0.05,0.03" penwidth=1];',
         'edge [arrowhead=none color="#8a94a6" penwidth=1];',
     ]
+    out: list[str] = []
+    points: list[str] = []
+    edges: list[tuple[int, int, str]] = []
     add = out.append
     nid: dict[str, str] = {}
+    num: dict[str, int] = {}
     colours: dict[str, str] = {}
     roles: dict[str | None, str] = {}
     cut = view.cut
@@ -249,6 +293,7 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
     hw, hh = bw / 2, bh / 2
     for k, (v, b) in enumerate(boxes.items()):
         n = nid[v] = f"n{k}"
+        num[v] = k
         p: Person = nodes[v]["person"]
         name = p.name
         if p.vacant:
@@ -273,6 +318,7 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
         if p.department:
             tip += " · " + p.department
         pos = f'pos="{b.x + hw:.1f},{H - b.y - hh:.1f}!" ' if pinned else ""
+        points.append(pos)
         extra = ""
         fill = _colour(p.department, colours)
         if fill != "#ffffff":
@@ -294,16 +340,16 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
             pos = ";".join([
                 f"{x1:.1f},{H - y1:.1f} {x1:.1f},{H - y1:.1f} {x2:.1f},{H - y2:.1f} "
                 f"{x2:.1f},{H - y2:.1f}" for x1, y1, x2, y2 in segs])
-            add(f'{nid[u]} -> {nid[head]} [pos="{pos}"];')
+            edges.append((num[u], num[head], f'{nid[u]} -> {nid[head]} [pos="{pos}"];'))
     else:
         for u, v, _ in layout.edges:
-            add(f"{nid[u]} -> {nid[v]};")
+            edges.append((num[u], num[v], f"{nid[u]} -> {nid[v]};"))
     for v in boxes:
         for m in nodes[v]["person"].dotted_managers:
             if m in nid and m != v:
-                add(f'{nid[m]} -> {nid[v]} [style=dashed color="#c2410c" penwidth=1.2];')
-    add("}")
-    return "\n".join(out)
+                edges.append((num[v], num[m], f'{nid[m]} -> {nid[v]} '
+                              '[style=dashed color="#c2410c" penwidth=1.2];'))
+    return _Dot(header, out, points, edges)
 
 
 def org_json(
@@ -414,13 +460,53 @@ def org_chart(
         data = org_json(G, view, layout, lang=lang, link=link, ladder_graph=ladder_graph)
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
     step("dot")
-    src = org_dot(G, view, layout, lang=lang, link=link, ladder_graph=ladder_graph)
+    with gc_paused():
+        dot = _org_dot(G, view, layout, compact, lang, link, ladder_graph, True, {}, "")
     if fmt == "dot":
-        return src.encode("utf-8")
+        return dot.source().encode("utf-8")
     step("draw")
     timeout = 30.0 + n / 1000  # ~1 s per 10,000 boxes is typical; leave room
+    runner = runner or _default_runner()
     try:
-        return (runner or _default_runner()).render(src, fmt, "neato", pinned=2,
-                                                    timeout=timeout)
+        workers = min(os.cpu_count() or 1, MAX_PARTS)
+        if fmt == "svg" and n >= SPLIT_AT and workers > 1:
+            return _draw_in_parts(runner, dot.parts(workers), timeout)
+        return runner.render(dot.source(), fmt, "neato", pinned=2, timeout=timeout)
     except RenderError as exc:
         raise ChartError(str(exc)) from None
+
+
+#: Charts of at least this many boxes are drawn as SVG by several Graphviz processes
+#: at once (one per core, at most MAX_PARTS), and the parts joined into one SVG.
+SPLIT_AT = 3000
+MAX_PARTS = 4
+_SVG_BODY = re.compile(rb'<polygon fill="white" stroke="transparent" points="[^"]*"/>\n')
+_SVG_ID = re.compile(rb' id="([a-z_]*?)(\d+)"')
+_STUB = re.compile(rb'<!-- n\d+ -->\n<g id="[^"]+" class="node">\n<title>n\d+</title>\n</g>\n')
+
+
+def _draw_in_parts(runner: Runner, sources: list[str], timeout: float) -> bytes:
+    """Draw each source in its own Graphviz process, then join the SVGs.
+
+    Every part has the same bounding box, so the same canvas and transform: the
+    first part's SVG is kept whole and the others' drawings are appended inside
+    its graph group, with their element ids made unique.
+    """
+    with ThreadPoolExecutor(len(sources)) as pool:
+        svgs = list(pool.map(
+            lambda src: runner.render(src, "svg", "neato", pinned=2, timeout=timeout), sources))
+    end = b"</g>\n</svg>"
+    first = svgs[0].rstrip()
+    if not first.endswith(end):
+        raise RenderError("Graphviz wrote an SVG orgpath cannot join")
+    out = [_STUB.sub(b"", first[: -len(end)])]
+    for i, svg in enumerate(svgs[1:], 1):
+        svg = svg.rstrip()
+        body = _SVG_BODY.search(svg)
+        if body is None or not svg.endswith(end):
+            raise RenderError("Graphviz wrote an SVG orgpath cannot join")
+        part = svg[body.end(): -len(end)]
+        part = _SVG_ID.sub(rb' id="\1p%d_\2"' % i, part)
+        out.append(_STUB.sub(b"", part))
+    out.append(end + b"\n")
+    return b"".join(out)
