@@ -148,12 +148,16 @@ def find_role(G: nx.MultiDiGraph, query: str) -> str:
     Traceback (most recent call last):
     ...
     orgpath.queries.RoleNotFound: no role matches 'Team Leed' (did you mean lead?)
+    >>> find_role(G, "ior")
+    Traceback (most recent call last):
+    ...
+    orgpath.queries.RoleNotFound: no role matches 'ior' (did you mean junior, senior?)
     """
     if query in G:
         return query
     found = _index(G).get(fold(query))
     if found is None:
-        raise RoleNotFound(query, _suggest(G, query))
+        raise RoleNotFound(query, search_roles(G, query, limit=3))
     return found
 
 

@@ -50,7 +50,7 @@ def export() -> None:
     Examples:
       orgpath export ladder -o ladder.svg
       orgpath export ladder --lang da --salary -o stige.pdf
-      orgpath export path --from "assistant account manager" --to "vp of account management" -o path.png
+      orgpath export path --from "assistant account manager" --to kundechef -o path.png
       orgpath export focus --focus account-manager --depth 2 --format mmd
       orgpath export reporting --format json -o -
     """
