@@ -57,12 +57,14 @@ def test_one_box_per_person(agency, ladder):
 def test_vacant_dashed_dotted_lines_and_danish(agency, ladder):
     svg = org_chart(agency, "svg", ladder_graph=ladder, lang="da")
     root = ET.fromstring(svg)
-    vacant = next(b for b in nodes(svg) if texts(b)[0] == "Vacant")
+    vacant = next(b for b in nodes(svg) if texts(b)[0] == "Ledig")  # Danish for "Vacant"
     assert any(e.get("stroke-dasharray") for e in vacant.iter() if e.tag != f"{SVG}g")
     dashed = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray")]
     assert len(dashed) == 2  # the two dotted lines
     all_text = [t for b in nodes(svg) for t in texts(b)]
     assert "Kundechef" in all_text  # account-manager's Danish title (no own title)
+    cut = org_chart(agency, "svg", ladder_graph=ladder, lang="da", depth=1)
+    assert "+19 i teamet" in [t for b in nodes(cut) for t in texts(b)]  # the VP's team
 
 
 NASTY = ['<script>alert(1)</script>', '"]; evil -> x [label="', "back\\slash \\N", "a & b"]

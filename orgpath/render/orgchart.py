@@ -36,6 +36,7 @@ from orgpath import org as orgq
 from orgpath.model import Person, localize
 from orgpath.render.graphviz import RenderError, Runner
 from orgpath.render.layout import Layout, gc_paused, tidy_layout
+from orgpath.render.words import words
 
 __all__ = [
     "FORMATS",
@@ -46,7 +47,6 @@ __all__ = [
     "org_chart",
     "org_dot",
     "org_json",
-    "box_lines",
 ]
 
 FORMATS = ("svg", "png", "pdf", "dot", "json")
@@ -126,29 +126,6 @@ def _close(G: nx.DiGraph, who: str) -> list[str]:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def box_lines(
-    p: Person, ladder_graph: nx.MultiDiGraph | None = None, lang: str = "en",
-    headcount: int | None = None, limit: int = 29,
-) -> list[str]:
-    """The lines of text in a person's box: name, title, and ``+N`` for a cut-off team.
-
-    The title is the person's own, else their ladder role's title in ``lang``.
-
-    >>> box_lines(Person("1", "Ann", title=None, role="am"), None, "en", 12)
-    ['Ann', 'am', '+12 in team']
-    """
-    name = "Vacant" if p.vacant and p.name in ("", "Vacant") else p.name
-    if p.vacant and name != "Vacant":
-        name = f"Vacant: {name}"
-    lines = [_short(name, limit)]
-    title = p.title or _role_title(p.role, ladder_graph, lang)
-    if title:
-        lines.append(_short(title, limit + 3))
-    if headcount:
-        lines.append(f"+{headcount:,} in team")
-    return lines
 
 
 def _role_title(role: str | None, ladder_graph: nx.MultiDiGraph | None, lang: str) -> str:
@@ -291,13 +268,14 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
     hc = orgq._headcounts(G) if cut else {}
     esc = _dot_text
     hw, hh = bw / 2, bh / 2
+    vacant, in_team = words(lang)["vacant"], words(lang)["in_team"]
     for k, (v, b) in enumerate(boxes.items()):
         n = nid[v] = f"n{k}"
         num[v] = k
         p: Person = nodes[v]["person"]
         name = p.name
         if p.vacant:
-            name = "Vacant" if name in ("", "Vacant") else f"Vacant: {name}"
+            name = vacant if name in ("", "Vacant", vacant) else f"{vacant}: {name}"
         if len(name) > limit:
             name = _short(name, limit)
         title = p.title
@@ -309,7 +287,7 @@ def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
         if title:
             label += "\\n" + esc(title if len(title) <= limit + 3 else _short(title, limit + 3))
         if v in cut and hc.get(v):
-            label += f"\\n+{hc[v]:,} in team"
+            label += f"\\n+{hc[v]:,} {in_team}"
         if v in notes:
             label += "\\n" + esc(notes[v])
         tip = p.name

@@ -31,6 +31,7 @@ from orgpath import org as orgq
 from orgpath.render.graphviz import RenderError, Runner
 from orgpath.render.layout import tidy_layout
 from orgpath.render.orgchart import ChartError, View, _default_runner, org_dot
+from orgpath.render.words import words
 
 __all__ = ["paged_pdf", "page_order", "DEFAULT_MAX_PAGES"]
 
@@ -91,6 +92,7 @@ def paged_pdf(
     node = G._node
     pred, succ = G._pred, G._succ
     step("layout")
+    w = words(lang)
     sources = []
     for m in managers:
         boss = next(iter(pred[m]), None)
@@ -98,16 +100,16 @@ def paged_pdf(
         notes: dict[str, str] = {}
         if boss is not None:
             T.add_node(boss, **node[boss])
-            where = f"page {page_of[boss] + 1}" if boss in page_of else "not in this PDF"
-            notes[boss] = f"↑ manager · {where}"
+            where = f"{w['page']} {page_of[boss] + 1}" if boss in page_of else w["not_in_pdf"]
+            notes[boss] = f"↑ {w['manager']} · {where}"
             T.add_edge(boss, m)
         T.add_node(m, **node[m])
-        notes[m] = f"team of {hc[m]:,}"
+        notes[m] = f"{w['team_of']} {hc[m]:,}"
         for r in succ[m]:
             T.add_node(r, **node[r])
             T.add_edge(m, r)
             if succ[r]:
-                notes[r] = f"team of {hc[r]:,} · page {page_of[r] + 1}"
+                notes[r] = f"{w['team_of']} {hc[r]:,} · {w['page']} {page_of[r] + 1}"
         layout = tidy_layout(T, [boss if boss is not None else m])
         view = View(T, [boss if boss is not None else m], m)
         sources.append(org_dot(G, view, layout, lang=lang, ladder_graph=ladder_graph,

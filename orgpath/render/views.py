@@ -36,6 +36,7 @@ from orgpath.graph import DOTTED, LATERAL, PROMOTION, REPORTS_TO
 from orgpath.model import DEFAULT_LANGUAGE, Role, Salary, localize
 from orgpath.queries import RoleNotFound, nearest, next_roles, previous_roles, reporting_chain
 from orgpath.render.graphviz import RenderError
+from orgpath.render.words import words
 
 VIEWS: tuple[str, ...] = ("ladder", "path", "focus", "reporting")
 RANKDIRS: tuple[str, ...] = ("BT", "TB", "LR")
@@ -60,28 +61,6 @@ C_FADED = "#cbd5e0"
 C_FADED_TEXT = "#a0aec0"
 C_CLUSTER = "#f7fafc"
 
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "level": "Level", "promotion": "promotion", "lateral": "lateral move (either way)",
-        "reports_to": "reports to", "dotted": "dotted line", "path": "the path",
-        "ladder": "Career ladder", "reporting": "Reporting lines", "focus": "Around",
-        "steps": "steps", "step": "step", "years": "years", "year": "year",
-        "to": "to", "unknown_years": "some steps have no typical time",
-        "from": "from", "of": "of", "month": "month", "hour": "hour",
-        "previous": "previous roles", "next": "next roles", "chain": "reporting chain",
-        "desc_roles": "roles", "desc_moves": "moves", "no_years": "typical time not known",
-    },
-    "da": {
-        "level": "Niveau", "promotion": "forfremmelse", "lateral": "sideskift (begge veje)",
-        "reports_to": "refererer til", "dotted": "stiplet linje", "path": "vejen",
-        "ladder": "Karrierestige", "reporting": "Rapporteringslinjer", "focus": "Omkring",
-        "steps": "skridt", "step": "skridt", "years": "år", "year": "år",
-        "to": "til", "unknown_years": "nogle skridt har ingen typisk tid",
-        "from": "fra", "of": "af", "month": "måned", "hour": "time",
-        "previous": "tidligere roller", "next": "næste roller", "chain": "rapporteringskæde",
-        "desc_roles": "roller", "desc_moves": "skift", "no_years": "typisk tid ukendt",
-    },
-}
 
 
 class ViewError(RenderError):
@@ -170,11 +149,6 @@ def _q(escaped: str) -> str:
 
 
 # --- boxes ---------------------------------------------------------------------------
-
-
-def words(lang: str) -> dict[str, str]:
-    """The few words charts print, in ``lang`` (English fallback)."""
-    return _WORDS.get(lang, _WORDS["en"])
 
 
 def format_salary(salary: Salary | None, lang: str = DEFAULT_LANGUAGE) -> str:
