@@ -41,7 +41,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG = re.compile(r"^[a-z]{2}$")
 SUFFIXES = (".yaml", ".yml", ".json")
 
-LADDER_FIELDS = {"id", "title", "description", "roles", "moves"}
+LADDER_FIELDS = {"id", "title", "description", "tracks", "roles", "moves"}
 ROLE_FIELDS = {
     "id", "title", "aliases", "level", "track", "reports_to", "summary", "responsibilities",
     "skills", "salary", "codes", "source",
@@ -260,6 +260,19 @@ def _codes(value: Any) -> dict[str, str]:
     return {str(k): _str(v) for k, v in value.items()}
 
 
+def _tracks(value: Any) -> dict[str, dict[str, str]]:
+    if not isinstance(value, dict):
+        raise _Bad(f"must be a mapping of track id to its title, not {_kind_of(value)}")
+    out = {}
+    for key, title in value.items():
+        track = _slug(key)
+        try:
+            out[track] = _text(title)
+        except _Bad as bad:
+            raise _Bad(f"'{track}' {bad}") from None
+    return out
+
+
 def _mapping(doc: _Doc, value: Any, path: tuple, label: str) -> dict | None:
     if isinstance(value, dict):
         return value
@@ -340,13 +353,13 @@ def _suggestion(name: str, known: list[str]) -> str:
 
 
 def _check_references(
-    doc: _Doc, roles: list[Role], moves: list[tuple[int, Move]], declared: set[str]
+    doc: _Doc, roles: list[tuple[int, Role]], moves: list[tuple[int, Move]], declared: set[str]
 ) -> bool:
     """Duplicate ids, unknown roles, self-moves. ``declared``: every id written, even on
     roles with other errors, so those are not reported as unknown as well."""
     ok = True
     first: dict[str, int] = {}
-    for i, role in enumerate(roles):
+    for i, role in roles:
         if role.id in first:
             doc.error(("roles", i, "id"),
                       f"duplicate role id '{role.id}' (first defined on line {first[role.id]})")
@@ -354,7 +367,7 @@ def _check_references(
         else:
             first[role.id] = doc.at(("roles", i, "id"))[0] or 0
     known = sorted(declared)
-    for i, role in enumerate(roles):
+    for i, role in roles:
         for j, boss in enumerate(role.reports_to):
             if boss not in declared:
                 doc.error(("roles", i, "reports_to", j),
@@ -465,6 +478,7 @@ def _parse(text: str, filename: str) -> tuple[Ladder | None, _Doc]:
     lid = f.get("id", _slug, required=True)
     title = f.get("title", _text, required=True)
     description = f.get("description", _text, default={})
+    tracks = f.get("tracks", _tracks, default={})
     raw_roles = data.get("roles")
     if not isinstance(raw_roles, list) or not raw_roles:
         doc.error(("roles",) if "roles" in data else (),
@@ -475,14 +489,21 @@ def _parse(text: str, filename: str) -> tuple[Ladder | None, _Doc]:
     if not isinstance(raw_moves, list):
         doc.error(("moves",), f"ladder: 'moves' must be a list, not {_kind_of(raw_moves)}")
         raw_moves = []
-    roles = [r for i, v in enumerate(raw_roles) if (r := _role(doc, v, i))]
+    indexed = [(i, r) for i, v in enumerate(raw_roles) if (r := _role(doc, v, i))]
+    roles = [r for _, r in indexed]
     moves = [(i, m) for i, v in enumerate(raw_moves) if (m := _move(doc, v, i))]
     declared = {v["id"] for v in raw_roles if isinstance(v, dict) and isinstance(v.get("id"), str)}
-    _check_references(doc, roles, moves, declared)
+    _check_references(doc, indexed, moves, declared)
+    if tracks:
+        for i, role in indexed:
+            if role.track is not None and role.track not in tracks:
+                doc.error(("roles", i, "track"),
+                          f"role '{role.id}': unknown track '{role.track}'"
+                          + _suggestion(role.track, sorted(tracks)))
     if any(d.severity == ERROR for d in doc.diagnostics):
         return None, doc
     ladder = Ladder(lid, title, tuple(roles), tuple(m for _, m in moves), description,
-                    path=filename)
+                    path=filename, tracks=tracks)
     G = ladder_graph(ladder)
     _check_cycles(doc, G, roles)
     if any(d.severity == ERROR for d in doc.diagnostics):

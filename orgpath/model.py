@@ -102,9 +102,21 @@ class Ladder:
     moves: tuple[Move, ...] = ()
     description: Text = field(default_factory=lambda: _EMPTY)
     path: str | None = None  # the file it was read from
+    tracks: Mapping[str, Text] = field(default_factory=lambda: _EMPTY)  # track id → title
 
     def name(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return localize(self.title, lang, self.id)
+
+    def track_name(self, track: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        """A track's title in ``lang``; an undeclared track's id, made readable.
+
+        >>> lad = Ladder("x", {"en": "X"}, (), tracks={"sales": {"en": "Sales", "da": "Salg"}})
+        >>> lad.track_name("sales", "da"), lad.track_name("key-accounts")
+        ('Salg', 'Key accounts')
+        """
+        if track in self.tracks:
+            return localize(self.tracks[track], lang, track)
+        return track.replace("-", " ").capitalize()
 
 
 @dataclass(frozen=True)

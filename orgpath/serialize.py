@@ -44,6 +44,7 @@ def role_detail(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any
         "aliases": list(r.aliases),
         "level": r.level,
         "track": r.track,
+        "track_title": track_title(G, r.track, lang),
         "summary": localize(r.summary, lang) or None,
         "responsibilities": list(localize(r.responsibilities, lang, ())),
         "skills": list(r.skills),
@@ -56,6 +57,14 @@ def role_detail(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any
         "next": [hop(G, h, lang) for h in queries.next_roles(G, rid)],
         "previous": [hop(G, h, lang) for h in queries.previous_roles(G, rid)],
     }
+
+
+def track_title(G: nx.MultiDiGraph, track: str | None, lang: str = "en") -> str | None:
+    """The title of a track in ``lang`` (see :meth:`orgpath.model.Ladder.track_name`)."""
+    if track is None:
+        return None
+    ladder = G.graph.get("ladder")
+    return ladder.track_name(track, lang) if ladder else track
 
 
 def role_summary(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any]:

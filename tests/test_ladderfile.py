@@ -405,3 +405,32 @@ def test_salary_is_read_and_checked():
         roles:
           - {id: a, title: A, level: 1, salary: {currency: USD, min: 9, max: 1}}
         """) == ["t.yaml:4:62: error: role 'a': salary: min 9 is above max 1"]
+
+
+def test_tracks_have_titles_and_roles_must_use_them():
+    ladder, diags = check("""
+        id: demo
+        title: Demo
+        tracks:
+          sales: {en: Sales, da: Salg}
+        roles:
+          - {id: a, title: A, level: 1, track: sales}
+        """)
+    assert diags == []
+    assert ladder.track_name("sales", "da") == "Salg"
+    assert messages("""
+        id: demo
+        title: Demo
+        tracks:
+          sales: {en: Sales, da: Salg}
+        roles:
+          - {id: a, title: A, level: 1, track: sale}
+        """) == ["t.yaml:6:40: error: role 'a': unknown track 'sale' (did you mean 'sales'?)"]
+    assert messages("""
+        id: demo
+        title: Demo
+        tracks: [sales]
+        roles:
+          - {id: a, title: A, level: 1}
+        """) == ["t.yaml:3:9: error: ladder: field 'tracks' must be a mapping of track id to "
+                 "its title, not a list"]

@@ -84,6 +84,7 @@ def test_role_page_danish_shows_kundechef(client):
     assert "Næste roller" in body and "Tidligere roller" in body
     assert "45.000–85.000 USD om året" in body
     assert "Direktør for kundeforvaltning" in body
+    assert "Spor: Kundeforvaltning" in body  # the track's Danish title, not its id
 
 
 def test_role_named_by_title_redirects_to_id(client):

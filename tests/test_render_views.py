@@ -309,3 +309,18 @@ def test_unknown_view(G):
     with pytest.raises(ViewError, match="unknown view"):
         render_chart(G, "sideways", "svg")
     assert issubclass(ViewError, RenderError)
+
+
+def test_track_clusters_carry_the_track_titles_in_the_chosen_language():
+    from orgpath.resources import default_graphs_dir
+
+    lad, _ = read_ladder(default_graphs_dir() / "account-management.yaml")
+    AM = ladder_graph(lad)
+    labels = {
+        lang: {t.text for g in groups(svg_of(AM, lang=lang), "cluster")
+                for t in g.iter(f"{SVG}text")}
+        for lang in ("en", "da")
+    }
+    assert {"Account management", "Sales"} <= labels["en"]
+    assert {"Kundeforvaltning", "Salg"} <= labels["da"]
+    assert "account-management" not in labels["en"] | labels["da"]

@@ -343,7 +343,8 @@ def _ranked_body(b: _Builder, node_css: Mapping[str, str] | None = None,
             b.lines.extend(nodes)
             continue
         b.lines.append(f"  subgraph cluster_t{i} {{")
-        attrs = _attrs(label=_q(dot_text(track)), tooltip=_q(dot_text(track)),
+        name = G.graph["ladder"].track_name(track, b.lang) if "ladder" in G.graph else track
+        attrs = _attrs(label=_q(dot_text(name)), tooltip=_q(dot_text(name)),
                        style="filled", color=_q(C_CLUSTER),
                        fillcolor=_q(C_CLUSTER), fontcolor=_q(C_LATERAL), fontsize="11",
                        labelloc="b" if b.rankdir == "BT" else "t")

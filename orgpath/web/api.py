@@ -48,7 +48,7 @@ def ladder_detail(entry, lang: str) -> dict[str, Any]:
         "version": entry.version,
         "levels": [{"level": lv, "roles": ids}
                    for lv, ids in queries.roles_by_level(G).items()],
-        "tracks": [{"track": tr, "roles": ids}
+        "tracks": [{"track": tr, "title": serialize.track_title(G, tr, lang), "roles": ids}
                    for tr, ids in queries.roles_by_track(G).items()],
         "moves": [{"from": m.source_role, "to": m.target_role, "kind": m.kind,
                    "years": m.years, "requires": list(m.requires), "source": m.source}

@@ -73,6 +73,7 @@ def schemas() -> dict[str, Any]:
             "version": {**STR, "description": "Content hash of the ladder file."},
             "levels": {"type": "array", "items": _obj({"level": INT, "roles": IDS})},
             "tracks": {"type": "array", "items": _obj({"track": _nullable("string"),
+                                                       "title": _nullable("string"),
                                                        "roles": IDS})},
             "moves": {"type": "array", "items": _ref("Move")},
             "entry_roles": IDS, "top_roles": IDS,
@@ -93,7 +94,8 @@ def schemas() -> dict[str, Any]:
         "RoleDetail": _obj({
             "id": STR, "title": STR, "titles": {"type": "object", "additionalProperties": STR},
             "aliases": IDS, "level": INT, "track": _nullable("string"),
-            "summary": _nullable("string"), "responsibilities": IDS, "skills": IDS,
+            "track_title": _nullable("string"), "summary": _nullable("string"),
+            "responsibilities": IDS, "skills": IDS,
             "salary": _nullable(_ref("Salary")),
             "codes": {"type": "object", "additionalProperties": STR},
             "source": _nullable("string"), "reports_to": _nullable(_ref("RoleRef")),
