@@ -6,27 +6,12 @@ from pathlib import Path
 
 import click
 
-from orgpath.diagnostics import InputError
-from orgpath.render import RenderError
+from orgpath.cli.errors import CleanGroup
 from orgpath.resources import default_graphs_dir
 from orgpath.store import Store
 
-# Errors a user can cause and fix: printed as one line, exit code 1, no traceback.
-USER_ERRORS: tuple[type[Exception], ...] = (
-    LookupError, ValueError, InputError, OSError, RenderError)
 
-
-class OrgpathGroup(click.Group):
-    """A group that turns user errors into a clean message."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except USER_ERRORS as exc:
-            raise click.ClickException(str(exc)) from None
-
-
-@click.group(cls=OrgpathGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CleanGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--graphs", "graphs", type=click.Path(file_okay=False, path_type=Path),
     envvar="ORGPATH_GRAPHS", show_envvar=True,

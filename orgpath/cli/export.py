@@ -17,32 +17,15 @@ import click
 import networkx as nx
 
 from orgpath import queries
-from orgpath.diagnostics import InputError
+from orgpath.cli.errors import CleanGroup
 from orgpath.model import LANGUAGES
-from orgpath.render import FORMATS, RANKDIRS, RenderError, format_for, render_chart
+from orgpath.render import FORMATS, RANKDIRS, format_for, render_chart
 from orgpath.render.exporters import DRAWN
 
 BINARY = DRAWN[1:]  # png, pdf: never to a terminal
 
 
-class ExportGroup(click.Group):
-    """A group that turns the errors a user can cause into one clean line (exit 1)."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except (RenderError, LookupError, ValueError, InputError, OSError) as exc:
-            raise click.ClickException(_message(exc)) from None
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f": {exc.filename}" if exc.filename else ""
-        return f"{exc.strerror}{where}"
-    return str(exc)
-
-
-@click.group("export", cls=ExportGroup)
+@click.group("export", cls=CleanGroup)
 def export() -> None:
     """Draw a chart of a ladder: svg, png, pdf, dot, json, graphml or mmd (Mermaid).
 

@@ -19,39 +19,14 @@ import click
 import networkx as nx
 
 from orgpath import org as orgq
+from orgpath.cli.errors import CleanCommand, CleanGroup
 from orgpath.diagnostics import ERROR, InputError
 from orgpath.model import LANGUAGES
 from orgpath.peoplefile import load_manifest, manifest_path, read_org
-from orgpath.render.graphviz import RenderError
 
-USER_ERRORS = (LookupError, ValueError, InputError, OSError, RenderError)
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
             ".json": "json"}
 CHART_FORMATS = ("svg", "png", "pdf", "dot", "json")
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
-    return str(exc)
-
-
-class _Clean:
-    """Mixin: errors a user can cause become one line on stderr and exit code 1."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)  # type: ignore[misc]
-        except USER_ERRORS as exc:
-            raise click.ClickException(_message(exc)) from None
-
-
-class PeopleGroup(_Clean, click.Group):
-    pass
-
-
-class CleanCommand(_Clean, click.Command):
-    pass
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -165,7 +140,7 @@ def _print_people(G: nx.DiGraph, ids: list[str], as_json: bool,
 # --- orgpath people ---------------------------------------------------------------------
 
 
-@click.group("people", cls=PeopleGroup)
+@click.group("people", cls=CleanGroup)
 def people() -> None:
     """Check and query org charts of people (CSV or .people.json files).
 
