@@ -20,7 +20,6 @@ The examples use :func:`demo_org`, a seven-person org:
 from __future__ import annotations
 
 import gc
-import unicodedata
 from collections import deque
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -28,6 +27,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from orgpath.model import Org, Person
+from orgpath.queries import fold
 
 __all__ = [
     "NextRole",
@@ -313,14 +313,6 @@ def people_with_role(G: nx.DiGraph, role_id: str) -> list[str]:
     return list(_role_index(G).get(role_id, ()))
 
 
-def _fold(text: str) -> str:
-    text = text.casefold().replace("æ", "ae").replace("ø", "o").replace("ß", "ss")
-    if text.isascii():
-        return text
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def find_people(G: nx.DiGraph, q: str, limit: int | None = None) -> list[str]:
     """People whose name or title contains ``q``, ignoring case and accents.
 
@@ -330,12 +322,12 @@ def find_people(G: nx.DiGraph, q: str, limit: int | None = None) -> list[str]:
     >>> find_people(G, "soren"), find_people(G, "SELLER")
     (['s'], ['s1', 's2'])
     """
-    needle = _fold(q.strip())
+    needle = fold(q.strip())
     if not needle:
         return []
     index = G.graph.get("_search")
     if index is None:
-        index = [(v, _fold(d["person"].name), _fold(d["person"].title or ""))
+        index = [(v, fold(d["person"].name), fold(d["person"].title or ""))
                  for v, d in G._node.items()]
         G.graph["_search"] = index
     first = [q] if q in G._succ else []

@@ -107,8 +107,10 @@ def fold(text: str) -> str:
     'kundechef aeble angstrom'
     """
     text = text.casefold().replace("æ", "ae").replace("ø", "o").replace("ß", "ss")
-    text = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.split())
 
 
 def _names(r: Role) -> Iterable[str]:
