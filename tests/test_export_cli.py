@@ -84,6 +84,19 @@ def test_options_reach_the_chart(store):
     assert len(data["nodes"]) == 6
 
 
+def test_base_url_links_boxes_to_role_pages(store):
+    plain = ET.fromstring(run(store, "ladder").stdout_bytes)
+    assert not [a for a in plain.iter("{http://www.w3.org/2000/svg}a")
+                if a.get("{http://www.w3.org/1999/xlink}href")]
+    svg = ET.fromstring(run(store, "reporting", "--lang", "da",
+                            "--base-url", "https://careers.example.com/").stdout_bytes)
+    hrefs = {a.get("{http://www.w3.org/1999/xlink}href")
+             for a in svg.iter("{http://www.w3.org/2000/svg}a")} - {None}
+    assert len(hrefs) == 6
+    assert all(h.startswith("https://careers.example.com/ladders/") and h.endswith("?lang=da")
+               for h in hrefs)
+
+
 @pytest.mark.parametrize("args,code,message", [
     (["focus", "--focus", "Trainy"], 1, "no role matches 'Trainy' (did you mean trainee"),
     (["path", "--from", "head", "--to", "trainee"], 1, "no career path from 'head'"),

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 import networkx as nx
@@ -52,6 +53,9 @@ def _common(fn: Callable) -> Callable:
         click.option("--salary", is_flag=True, help="Show salary bands in the boxes."),
         click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
                      help="Where to write; '-' is stdout."),
+        click.option("--base-url", metavar="URL",
+                     help="Link each box to its role page on the orgpath site at URL "
+                          "(e.g. https://careers.example.com)."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -111,8 +115,21 @@ def _umask() -> int:
     return mask
 
 
-def _emit(G: nx.MultiDiGraph, view: str, fmt: str | None, output: str, **options) -> None:
+def role_links(base_url: str, ladder_id: str, lang: str) -> Callable[[str], str]:
+    """Role page URLs on the orgpath site at ``base_url``.
+
+    >>> role_links("https://x.example/", "am", "da")("lead")
+    'https://x.example/ladders/am/roles/lead?lang=da'
+    """
+    base = base_url.rstrip("/")
+    return lambda rid: f"{base}/ladders/{quote(ladder_id)}/roles/{quote(rid)}?lang={lang}"
+
+
+def _emit(G: nx.MultiDiGraph, view: str, fmt: str | None, output: str, base_url: str | None,
+          **options) -> None:
     fmt = _resolve_format(fmt, output)
+    if base_url:
+        options["link"] = role_links(base_url, G.graph["id"], options.get("lang", "en"))
     data = render_chart(G, view, fmt, **options)
     write_output(data, output, fmt)
     if output != "-":
@@ -121,10 +138,10 @@ def _emit(G: nx.MultiDiGraph, view: str, fmt: str | None, output: str, **options
 
 @export.command("ladder")
 @_common
-def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, output) -> None:
+def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url) -> None:
     """Every role by level, every promotion and lateral move."""
     G = _graph(store, ladder_id)
-    _emit(G, "ladder", fmt, output, lang=lang, rankdir=rankdir, salary=salary)
+    _emit(G, "ladder", fmt, output, base_url, lang=lang, rankdir=rankdir, salary=salary)
 
 
 @export.command("path")
@@ -136,12 +153,12 @@ def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, output) -> None:
 @click.option("--only-path", is_flag=True, help="Draw only the path's roles.")
 @_common
 def path_cmd(store, source, target, by, only_path, ladder_id, fmt, lang, rankdir, salary,
-             output) -> None:
+             output, base_url) -> None:
     """The ladder with the best path from --from to --to highlighted."""
     G = _graph(store, ladder_id)
     a, b = queries.find_role(G, source), queries.find_role(G, target)
     best = queries.career_paths(G, a, b, by=by, k=1)[0]
-    _emit(G, "path", fmt, output, path=best.roles, only_path=only_path, lang=lang,
+    _emit(G, "path", fmt, output, base_url, path=best.roles, only_path=only_path, lang=lang,
           rankdir=rankdir, salary=salary)
 
 
@@ -151,20 +168,21 @@ def path_cmd(store, source, target, by, only_path, ladder_id, fmt, lang, rankdir
 @click.option("--depth", type=click.IntRange(1, 10), default=1, show_default=True,
               help="How many moves before and after.")
 @_common
-def focus_cmd(store, role, depth, ladder_id, fmt, lang, rankdir, salary, output) -> None:
+def focus_cmd(store, role, depth, ladder_id, fmt, lang, rankdir, salary, output,
+              base_url) -> None:
     """One role, the roles before and after it, and its reporting chain."""
     G = _graph(store, ladder_id)
     rid = queries.find_role(G, role)
-    _emit(G, "focus", fmt, output, focus=rid, depth=depth, lang=lang, rankdir=rankdir,
+    _emit(G, "focus", fmt, output, base_url, focus=rid, depth=depth, lang=lang, rankdir=rankdir,
           salary=salary)
 
 
 @export.command("reporting")
 @_common
-def reporting_cmd(store, ladder_id, fmt, lang, rankdir, salary, output) -> None:
+def reporting_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url) -> None:
     """Reporting lines between roles: top role at the top, dotted lines dashed."""
     G = _graph(store, ladder_id)
-    _emit(G, "reporting", fmt, output, lang=lang, rankdir=rankdir, salary=salary)
+    _emit(G, "reporting", fmt, output, base_url, lang=lang, rankdir=rankdir, salary=salary)
 
 
 COMMANDS = [export]
