@@ -30,17 +30,16 @@ from __future__ import annotations
 import csv
 import dataclasses
 import difflib
-import gc
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import yaml
 
+from orgpath.bulk import gc_paused
 from orgpath.diagnostics import ERROR, WARNING, Diagnostic
 from orgpath.model import Org, Person
 
@@ -347,18 +346,6 @@ def _person_factory() -> Callable[..., Person]:
 _new_person = _person_factory()
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 # --- reading people ------------------------------------------------------------------
 
 
@@ -469,7 +456,7 @@ def read_org(
         text = _decode(raw, name)
         is_json = path.name.lower().endswith(".json")
         header, rows = (_json_rows if is_json else _csv_rows)(text, name)
-        with _gc_paused():
+        with gc_paused():
             people = _people(header, rows, rep, ladder_graph)
     except _Rejected as exc:
         return None, [exc.diag, *rep.result()]

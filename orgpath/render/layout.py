@@ -30,13 +30,13 @@ Coordinates are points, origin top left, ``y`` growing down, as in SVG.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import networkx as nx
+
+from orgpath.bulk import gc_paused
 
 __all__ = ["Box", "Layout", "tidy_layout", "BOX_WIDTH", "BOX_HEIGHT"]
 
@@ -107,22 +107,6 @@ def _default_assistants(T: nx.DiGraph) -> set:
         if d.get("assistant") or (p is not None and getattr(p, "assistant", False)):
             out.add(v)
     return out
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small objects are built.
-
-    Building 100,000 lists or tuples next to a 100,000-node graph otherwise
-    triggers full collections that cost more than the work itself.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def tidy_layout(

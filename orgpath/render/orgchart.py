@@ -33,9 +33,10 @@ from urllib.parse import quote
 import networkx as nx
 
 from orgpath import org as orgq
+from orgpath.bulk import gc_paused
 from orgpath.model import Person, localize
 from orgpath.render.graphviz import RenderError, Runner
-from orgpath.render.layout import Layout, gc_paused, tidy_layout
+from orgpath.render.layout import Layout, tidy_layout
 from orgpath.render.words import words
 
 __all__ = [
