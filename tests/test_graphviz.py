@@ -10,6 +10,8 @@ import pytest
 from orgpath.render.graphviz import (
     ENGINES,
     FORMATS,
+    GraphvizMissing,
+    GraphvizTimeout,
     RenderError,
     Runner,
     core_plugin_dir,
@@ -114,7 +116,7 @@ def test_syntax_error_carries_graphviz_stderr():
 
 
 def test_missing_binary():
-    with pytest.raises(RenderError, match="Graphviz is not installed"):
+    with pytest.raises(GraphvizMissing, match="Graphviz is not installed"):
         Runner("/nonexistent/bin/dot").render(SMALL)
     with pytest.raises(RenderError, match="not found"):
         Runner("no-such-dot-program").version()
@@ -122,7 +124,7 @@ def test_missing_binary():
 
 def test_timeout_stops_graphviz():
     r = Runner(timeout=0.05)
-    with pytest.raises(RenderError, match="took longer than 0.05 s"):
+    with pytest.raises(GraphvizTimeout, match="took longer than 0.05 s"):
         r.render(big_graph())
     assert r.stats.errors == 1
 

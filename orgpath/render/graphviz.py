@@ -50,6 +50,14 @@ class RenderError(Exception):
     """A chart could not be drawn; the message says why."""
 
 
+class GraphvizMissing(RenderError):
+    """Graphviz is not installed or could not be started."""
+
+
+class GraphvizTimeout(RenderError):
+    """Graphviz took longer than the timeout and was stopped."""
+
+
 @dataclass
 class RenderStats:
     """Counters of a :class:`Runner` (a snapshot when read from ``Runner.stats``)."""
@@ -158,7 +166,7 @@ class Runner:
         try:
             proc = subprocess.run([exe, "-V"], capture_output=True, timeout=10, check=False)
         except (OSError, subprocess.SubprocessError) as exc:
-            raise RenderError(f"could not run Graphviz ({exe}): {exc}") from None
+            raise GraphvizMissing(f"could not run Graphviz ({exe}): {exc}") from None
         return proc.stderr.decode("utf-8", "replace").strip()
 
     # -- internals ----------------------------------------------------------
@@ -180,7 +188,7 @@ class Runner:
     def _executable(self) -> str:
         exe = shutil.which(self.binary)
         if exe is None:
-            raise RenderError(
+            raise GraphvizMissing(
                 f"Graphviz is not installed: the program {self.binary!r} was not found "
                 "(install the 'graphviz' system package, e.g. apt-get install graphviz)"
             )
@@ -199,13 +207,14 @@ class Runner:
             )
         except subprocess.TimeoutExpired:
             self._count_error()
-            raise RenderError(
+            raise GraphvizTimeout(
                 f"Graphviz ({engine}) took longer than {timeout:g} s and was stopped; "
                 "draw a smaller part of the chart"
             ) from None
         except OSError as exc:
             self._count_error()
-            raise RenderError(f"could not run Graphviz ({exe}): {exc.strerror or exc}") from None
+            why = exc.strerror or exc
+            raise GraphvizMissing(f"could not run Graphviz ({exe}): {why}") from None
         if proc.returncode != 0 or not proc.stdout:
             self._count_error()
             err = proc.stderr.decode("utf-8", "replace").strip()[:_STDERR_LIMIT]

@@ -61,7 +61,10 @@ Link = Callable[[Person], "str | None"]
 
 
 class ChartError(ValueError):
-    """The chart cannot be drawn as asked; the message says why."""
+    """The chart cannot be drawn as asked (bad view, too many people); the message says why.
+
+    Graphviz failures are :class:`~orgpath.render.graphviz.RenderError` instead.
+    """
 
 
 @dataclass
@@ -446,13 +449,10 @@ def org_chart(
     step("draw")
     timeout = 30.0 + n / 1000  # ~1 s per 10,000 boxes is typical; leave room
     runner = runner or _default_runner()
-    try:
-        workers = min(os.cpu_count() or 1, MAX_PARTS)
-        if fmt == "svg" and n >= SPLIT_AT and workers > 1:
-            return _draw_in_parts(runner, dot.parts(workers), timeout)
-        return runner.render(dot.source(), fmt, "neato", pinned=2, timeout=timeout)
-    except RenderError as exc:
-        raise ChartError(str(exc)) from None
+    workers = min(os.cpu_count() or 1, MAX_PARTS)
+    if fmt == "svg" and n >= SPLIT_AT and workers > 1:
+        return _draw_in_parts(runner, dot.parts(workers), timeout)
+    return runner.render(dot.source(), fmt, "neato", pinned=2, timeout=timeout)
 
 
 #: Charts of at least this many boxes are drawn as SVG by several Graphviz processes

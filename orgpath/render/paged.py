@@ -28,7 +28,7 @@ import networkx as nx
 import pypdf
 
 from orgpath import org as orgq
-from orgpath.render.graphviz import RenderError, Runner
+from orgpath.render.graphviz import Runner
 from orgpath.render.layout import tidy_layout
 from orgpath.render.orgchart import ChartError, View, _default_runner, org_dot
 from orgpath.render.words import words
@@ -120,11 +120,8 @@ def paged_pdf(
     def draw(src: str) -> bytes:
         return run.render(src, "pdf", "neato", pinned=2)
 
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-            pages = list(pool.map(draw, sources))
-    except RenderError as exc:
-        raise ChartError(str(exc)) from None
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        pages = list(pool.map(draw, sources))
     step("write")
     writer = pypdf.PdfWriter()
     for data in pages:

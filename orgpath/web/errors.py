@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from orgpath.org import PersonNotFound
 from orgpath.queries import NoPath, RoleNotFound
-from orgpath.render.graphviz import RenderError
+from orgpath.render.graphviz import GraphvizMissing, GraphvizTimeout, RenderError
 from orgpath.render.orgchart import ChartError
 from orgpath.store import NotFound
 from orgpath.web.cache import dumps
@@ -91,13 +91,12 @@ def from_exception(exc: BaseException) -> Problem:
     if isinstance(exc, NoPath):
         return Problem(404, "no-path", "No career path",
                        f"There is no career path from {exc.source!r} to {exc.target!r}.")
+    if isinstance(exc, GraphvizTimeout):
+        return Problem(504, "render-timeout", "Chart took too long", str(exc))
+    if isinstance(exc, GraphvizMissing):
+        return Problem(503, "render-unavailable", "Charts unavailable", str(exc))
     if isinstance(exc, RenderError):
-        text = str(exc)
-        if "took longer" in text:
-            return Problem(504, "render-timeout", "Chart took too long", text)
-        if "not installed" in text or "could not run" in text:
-            return Problem(503, "render-unavailable", "Charts unavailable", text)
-        return Problem(422, "render-failed", "Chart cannot be drawn", text)
+        return Problem(422, "render-failed", "Chart cannot be drawn", str(exc))
     if isinstance(exc, HTTPException):
         code = exc.code or 500
         detail = exc.description or exc.name

@@ -257,15 +257,7 @@ def _draw(org_id: str, entry: Entry, ladder: Entry | None, fmt: str, opts: dict,
                          ladder_graph=ladder.graph if ladder else None, max_nodes=limit,
                          runner=runner())
     except ChartError as exc:
-        raise _chart_problem(str(exc)) from None
-
-
-def _chart_problem(text: str) -> Problem:
-    if "took longer" in text:
-        return Problem(504, "render-timeout", "Chart took too long", text)
-    if "not installed" in text or "could not run" in text:
-        return Problem(503, "render-unavailable", "Charts unavailable", text)
-    return Problem(422, "render-failed", "Chart cannot be drawn", text)
+        raise Problem(422, "render-failed", "Chart cannot be drawn", str(exc)) from None
 
 
 def org_chart_bytes(org_id: str, entry: Entry, fmt: str, opts: dict, lang: str,
