@@ -37,6 +37,7 @@ class NotFound(LookupError):
     def __init__(self, what: str, ident: str, suggestions: list[str],
                  broken: list[str] | None = None):
         self.what, self.ident, self.suggestions = what, ident, suggestions
+        self.broken = broken or []  # names of files of that kind that failed to load
         hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
         if broken:
             hint += (f"; {', '.join(broken)} failed to load: "

@@ -75,7 +75,7 @@ def from_exception(exc: BaseException) -> Problem:
     if isinstance(exc, NotFound):
         ident = exc.ident if len(exc.ident) <= 80 else exc.ident[:80] + "…"
         hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
-        if "failed to load" in str(exc):
+        if exc.broken:
             hint += " Some files failed to load; /healthz says why."
         return Problem(404, f"{exc.what}-not-found", f"{exc.what.capitalize()} not found",
                        f"There is no {exc.what} {ident!r}.{hint}",
