@@ -130,6 +130,22 @@ def test_validate_ok_warning_and_error(cli, tmp_path):
     assert report[0]["ok"] is False and report[0]["diagnostics"][0]["line"] == 4
 
 
+def test_validate_knows_org_files_and_manifests(cli, tmp_path):
+    from orgpath.resources import default_graphs_dir
+
+    graphs = default_graphs_dir()
+    yamls = sorted(str(p) for p in graphs.glob("*.yaml"))  # what `validate graphs/*.yaml` gets
+    assert any(p.endswith(".org.yaml") for p in yamls)
+    res = cli("validate", *yamls, str(graphs / "agency.csv"))
+    assert res.exit_code == 0, res.output
+    assert "agency.org.yaml: ok" in res.output and "agency.csv: ok" in res.output
+    bad = tmp_path / "team.org.yaml"
+    bad.write_text("- not a mapping\n")
+    res = cli("validate", str(bad))
+    assert res.exit_code == 1
+    assert "a manifest must be a mapping" in res.output
+
+
 def test_python_dash_m_runs_the_cli():
     res = subprocess.run([sys.executable, "-m", "orgpath", "next", "kundechef"],
                          capture_output=True, text=True, timeout=60)

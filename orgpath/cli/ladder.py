@@ -12,7 +12,7 @@ from orgpath import ladderfile, queries, serialize
 from orgpath.cli.output import emit_json, table, years
 from orgpath.diagnostics import ERROR, Diagnostic
 from orgpath.model import LANGUAGES
-from orgpath.store import ORG_SUFFIXES, Store
+from orgpath.store import MANIFEST_SUFFIX, ORG_SUFFIXES, Store
 
 lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default="en",
                            show_default=True, help="Language of role titles.")
@@ -30,10 +30,15 @@ def _title(G: nx.MultiDiGraph, rid: str, lang: str) -> str:
 
 
 def _validate_file(path: Path) -> list[Diagnostic]:
+    """Check one file of a graphs folder as what its name says it is."""
     if path.name.endswith(ORG_SUFFIXES):
         from orgpath.peoplefile import read_org
 
         return read_org(path)[1]
+    if path.name.endswith(MANIFEST_SUFFIX):
+        from orgpath.peoplefile import read_manifest
+
+        return read_manifest(path)[1]
     return ladderfile.read_ladder(path)[1]
 
 
@@ -42,7 +47,7 @@ def _validate_file(path: Path) -> list[Diagnostic]:
 @json_option
 @click.pass_obj
 def validate(store: Store, files: tuple[Path, ...], as_json: bool) -> None:
-    """Check ladder (and people) files; with no FILES, every file of the graphs folder.
+    """Check ladder, people and org manifest files; with no FILES, all of the graphs folder.
 
     Prints each problem as FILE:LINE:COL: error|warning: MESSAGE. Exits 1 when
     any file has an error, 0 when there are only warnings.
@@ -52,7 +57,6 @@ def validate(store: Store, files: tuple[Path, ...], as_json: bool) -> None:
         files = tuple(sorted(
             p for p in folder.iterdir()
             if p.name.endswith(ladderfile.SUFFIXES + ORG_SUFFIXES)
-            and not p.name.endswith(".org.yaml")
         )) if folder.is_dir() else ()
         if not files:
             raise click.ClickException(f"no ladder files in {folder}")
