@@ -51,6 +51,20 @@ def test_org_page_chart_and_search(org_client):
     assert "Organisationsdiagram" in da and "Find en person" in da
 
 
+def test_org_page_draws_compact_unless_asked_and_links_the_other_layout(org_client):
+    def chart_width(body: str) -> float:
+        svg = body[body.index("<svg"): body.index("</svg>") + 6]
+        return float(ET.fromstring(svg).get("viewBox").split()[2])
+
+    compact = text(org_client.get("/orgs/acme?lang=en"))
+    wide = text(org_client.get("/orgs/acme?lang=en&compact=0"))
+    assert chart_width(compact) < chart_width(wide)
+    assert "Show every team side by side" in compact and "compact=0" in compact
+    assert "Stack teams in columns" in wide
+    assert "compact=1" in compact.split("chart.svg", 1)[1].split('"', 1)[0]  # exports match
+    assert "Vis alle teams side om side" in text(org_client.get("/orgs/acme?lang=da"))
+
+
 def test_person_page_english(org_client):
     body = text(org_client.get("/orgs/acme/people/am1?lang=en"))
     assert "<h1>Anna Andersen</h1>" in body

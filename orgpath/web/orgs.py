@@ -324,13 +324,16 @@ def org_page(org: str):
     q = (text_arg("q") or "").strip()
     hits = orgq.find_people(G, q, 100) if q else []
     opts = _chart_options(G)
+    if raw_arg("compact") is None:
+        opts["compact"] = True  # a page is narrow: stack leaf-only teams unless asked not to
     if opts["root"] is None and opts["neighbourhood"] is None and opts["depth"] is None \
             and len(G) > PAGE_MAX_PEOPLE:
         opts["depth"] = PAGE_DEPTH
     svg, svg_error = _inline(org, entry, opts, lang)
+    shown = {k: v for k, v in (("root", opts["root"]), ("depth", opts["depth"]),
+                               ("compact", int(opts["compact"]))) if v is not None}
     exports = [(f, url_for("org_charts.org_chart_file", org=org, fmt=f, download=1, lang=lang,
-                           **{k: v for k, v in (("root", opts["root"]),
-                                                ("depth", opts["depth"])) if v is not None}))
+                           **shown))
                for f in ORG_FORMATS]
     exports.append(("pdf-pages", url_for("org_charts.org_chart_file", org=org, fmt="pdf",
                                          pages=1, download=1, lang=lang)))
@@ -338,7 +341,9 @@ def org_page(org: str):
     return render_template(
         "org.html", org=entry.value, oid=org, G=G, people_q=q, hits=hits, svg=svg,
         svg_error=svg_error, exports=exports, roots=orgq.roots(G), depth=orgq.org_depth(G),
-        limited=opts["depth"] is not None and opts["root"] is None,
+        limited=opts["depth"] is not None and opts["root"] is None, compact=opts["compact"],
+        other_layout=url_for("orgs.org_page", org=org, lang=lang,
+                             **{**shown, "compact": int(not opts["compact"])}),
         ladder=ladder.value if ladder else None, person_ref=lambda p: person_ref(G, p),
     )
 
