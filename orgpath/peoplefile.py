@@ -508,14 +508,21 @@ def _people(
     if ladder_graph is not None:
         resolve, suggest = _role_resolver(ladder_graph)
 
-    def bad_flag(value: str, line: int, field: str) -> bool:
-        rep.error(line, f"{field} must be true/false/yes/no/1/0, not {value.strip()!r}")
-        return False
+    bools = _BOOLS
+
+    def flag(value: str, line: int, field: str) -> bool:
+        """A true/false cell: the exact spelling first (the common case), then folded."""
+        found = bools.get(value)
+        if found is None:
+            found = bools.get(value.strip().casefold())
+            if found is None:
+                rep.error(line, f"{field} must be true/false/yes/no/1/0, not {value.strip()!r}")
+                return False
+        return found
 
     people: list[Person] = []
     append = people.append
     first_row: dict[str, int] = {}
-    bools = _BOOLS
     new_person = _new_person
     for line, row in rows:
         n = len(row)
@@ -528,12 +535,7 @@ def _people(
             row = (row + pad)[:width]
         pid = row[i_id].strip()
         pname = row[i_name].strip()
-        v = row[i_vacant]
-        vacant = bools.get(v)
-        if vacant is None:
-            vacant = bools.get(v.strip().casefold())
-            if vacant is None:
-                vacant = bad_flag(v, line, "vacant")
+        vacant = flag(row[i_vacant], line, "vacant")
         if not pid:
             rep.error(line, f"{pname!r}: missing id" if pname else "missing id")
             continue
@@ -546,12 +548,7 @@ def _people(
                 pname = "Vacant"
             else:
                 rep.error(line, f"({pid}): missing name")
-        v = row[i_asst]
-        assistant = bools.get(v)
-        if assistant is None:
-            assistant = bools.get(v.strip().casefold())
-            if assistant is None:
-                assistant = bad_flag(v, line, "assistant")
+        assistant = flag(row[i_asst], line, "assistant")
         role = row[i_role].strip() or None
         if role is not None and resolve is not None:
             rid = resolve(role)
