@@ -69,7 +69,7 @@ def org_graphs_dir(graphs_dir: Path) -> Path:
 def org_app(org_graphs_dir):
     from orgpath.web import create_app
 
-    return create_app({"TESTING": True, "GRAPHS_DIR": str(org_graphs_dir)})
+    return create_app({"TESTING": True, "GRAPHS": str(org_graphs_dir)})
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def org_client(org_app):
 def app():
     from orgpath.web import create_app
 
-    return create_app({"TESTING": True, "GRAPHS_DIR": str(bundled_graphs())})
+    return create_app({"TESTING": True, "GRAPHS": str(bundled_graphs())})
 
 
 @pytest.fixture

@@ -123,7 +123,7 @@ def test_too_large_is_422():
     from orgpath.resources import _bundled
     from orgpath.web import create_app
 
-    app = create_app({"TESTING": True, "GRAPHS_DIR": str(_bundled("graphs")),
+    app = create_app({"TESTING": True, "GRAPHS": str(_bundled("graphs")),
                       "MAX_CHART_ROLES": 3})
     resp = app.test_client().get(f"{C}.svg")
     assert resp.status_code == 422 and resp.mimetype == PROBLEM
@@ -137,7 +137,7 @@ def test_timeout_is_504():
     from orgpath.resources import _bundled
     from orgpath.web import create_app
 
-    app = create_app({"TESTING": True, "GRAPHS_DIR": str(_bundled("graphs")),
+    app = create_app({"TESTING": True, "GRAPHS": str(_bundled("graphs")),
                       "GRAPHVIZ_TIMEOUT": 1e-6})
     resp = app.test_client().get(f"{C}.png?view=reporting&rankdir=LR")
     assert resp.status_code == 504 and resp.get_json()["type"].endswith("render-timeout")
@@ -148,7 +148,7 @@ def test_missing_graphviz_is_503(monkeypatch):
     from orgpath.web import create_app
 
     monkeypatch.setenv("ORGPATH_DOT", "/nonexistent/dot")
-    app = create_app({"TESTING": True, "GRAPHS_DIR": str(_bundled("graphs"))})
+    app = create_app({"TESTING": True, "GRAPHS": str(_bundled("graphs"))})
     c = app.test_client()
     resp = c.get(f"{C}.pdf")
     assert resp.status_code == 503 and resp.mimetype == PROBLEM

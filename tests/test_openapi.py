@@ -60,7 +60,7 @@ SAMPLES = [
 def doc():
     from orgpath.web import create_app
 
-    app = create_app({"TESTING": True, "GRAPHS_DIR": bundled()})
+    app = create_app({"TESTING": True, "GRAPHS": bundled()})
     return app.test_client().get("/api/v1/openapi.json").get_json()
 
 
@@ -153,9 +153,9 @@ def test_documented_parameters_exist(doc, param):
 def test_bench_baseline_is_documented_only_when_on():
     from orgpath.web import create_app
 
-    on = create_app({"TESTING": True, "GRAPHS_DIR": bundled(), "BENCH_BASELINE": True})
+    on = create_app({"TESTING": True, "GRAPHS": bundled(), "BENCH_BASELINE": True})
     c = on.test_client()
     assert c.get("/api/v1/ping").get_json() == {"ok": True, "service": "orgpath"}
     assert "/api/v1/ping" in c.get("/api/v1/openapi.json").get_json()["paths"]
-    off = create_app({"TESTING": True, "GRAPHS_DIR": bundled()}).test_client()
+    off = create_app({"TESTING": True, "GRAPHS": bundled()}).test_client()
     assert off.get("/api/v1/ping").status_code == 404

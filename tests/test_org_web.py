@@ -204,7 +204,7 @@ def test_org_charts(org_client, query):
 def test_org_chart_too_large_is_422(org_graphs_dir):
     from orgpath.web import create_app
 
-    app = create_app({"TESTING": True, "GRAPHS_DIR": str(org_graphs_dir),
+    app = create_app({"TESTING": True, "GRAPHS": str(org_graphs_dir),
                       "MAX_ORG_CHART_PEOPLE": 3})
     resp = app.test_client().get("/orgs/acme/chart.svg")
     assert resp.status_code == 422 and resp.mimetype == PROBLEM

@@ -25,7 +25,7 @@ def write(path: Path, text: str) -> None:
 
 @pytest.fixture
 def edit_app(graphs_dir):
-    return create_app({"TESTING": True, "GRAPHS_DIR": str(graphs_dir)}), graphs_dir / FILE
+    return create_app({"TESTING": True, "GRAPHS": str(graphs_dir)}), graphs_dir / FILE
 
 
 def test_edit_is_seen_by_the_next_request(edit_app):
@@ -84,7 +84,7 @@ def test_new_and_removed_files(edit_app, tmp_path):
 def test_broken_file_from_the_start(graphs_dir):
     path = graphs_dir / FILE
     write(path, "id: [\n")
-    app = create_app({"TESTING": True, "GRAPHS_DIR": str(graphs_dir)})
+    app = create_app({"TESTING": True, "GRAPHS": str(graphs_dir)})
     c = app.test_client()
     assert c.get("/").status_code == 200
     assert c.get("/api/v1/ladders").get_json() == []
@@ -95,7 +95,7 @@ def test_broken_file_from_the_start(graphs_dir):
 
 
 def test_missing_folder_does_not_crash(tmp_path):
-    app = create_app({"TESTING": True, "GRAPHS_DIR": str(tmp_path / "nope")})
+    app = create_app({"TESTING": True, "GRAPHS": str(tmp_path / "nope")})
     c = app.test_client()
     assert c.get("/").status_code == 200
     assert c.get("/healthz").get_json()["ladders"] == []

@@ -1,4 +1,4 @@
-"""``orgpath serve``: the web service, on gunicorn or Flask's reloader."""
+"""``orgpath serve`` (the web service, on gunicorn or Flask's reloader) and ``orgpath settings``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from orgpath import settings
+from orgpath.cli.output import emit_json, table
 from orgpath.store import Store
 
 
@@ -15,22 +17,67 @@ from orgpath.store import Store
               help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               envvar="PORT", help="Port to listen on.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              envvar="WORKERS", help="gunicorn worker processes.")
+@click.option("--workers", type=click.IntRange(1, 64), envvar="WORKERS",
+              help="gunicorn worker processes. [default: the 'workers' setting, 2]")
+@click.option("--setting", "-s", "overrides", type=(str, str), multiple=True,
+              metavar="NAME VALUE",
+              help="Set a setting (see `orgpath settings`); may be repeated. Overrides "
+                   "ORGPATH_<NAME>.")
 @click.option("--dev", is_flag=True, help="Run Flask's development server with the reloader.")
 @click.pass_obj
-def serve(store: Store, host: str, port: int, workers: int, dev: bool) -> None:
-    """Serve the web pages and JSON API for the graphs folder."""
+def serve(store: Store, host: str, port: int, workers: int | None,
+          overrides: tuple[tuple[str, str], ...], dev: bool) -> None:
+    """Serve the web pages and JSON API for the graphs folder.
+
+    \b
+    Examples:
+      orgpath serve
+      orgpath serve --port 9000 --setting max_org_chart_people 50000
+      ORGPATH_GRAPHVIZ_TIMEOUT=20 orgpath serve --workers 4
+    """
+    try:
+        values = settings.load(overrides=overrides)
+    except settings.SettingError as exc:
+        raise click.UsageError(str(exc)) from None
+    # gunicorn's workers read the settings from the environment: pass the checked overrides on.
+    for name, raw in overrides:
+        os.environ[settings.setting(name).env] = raw
     folder = str(store.folder.resolve())
     os.environ["ORGPATH_GRAPHS"] = folder
+    workers = workers or values["workers"]
     url = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
     click.echo(f"orgpath: serving {folder} at {url}", err=True)
     if dev:
         from orgpath.web import create_app
 
-        create_app({"GRAPHS_DIR": folder}).run(host=host, port=port, debug=True)
+        create_app({"GRAPHS": folder}).run(host=host, port=port, debug=True)
         return
     args = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", str(values["threads"]),
+            "--timeout", str(values["worker_timeout"]),
             "--bind", f"{host}:{port}", "--access-logfile", "-",
             "orgpath.web:create_app()"]
     os.execv(sys.executable, args)
+
+
+@click.command("settings")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--markdown", is_flag=True, help="Print the Markdown table of docs/web.md.")
+def settings_cmd(as_json: bool, markdown: bool) -> None:
+    """Every setting: name, value now (from ORGPATH_* or the default), default and help."""
+    try:
+        values = settings.load()
+    except settings.SettingError as exc:
+        raise click.UsageError(str(exc)) from None
+    if as_json:
+        emit_json([{"name": s.name, "env": s.env, "type": s.type, "default": s.default,
+                    "value": values[s.name], "help": s.help} for s in settings.SETTINGS])
+        return
+    if markdown:
+        click.echo("| setting | environment | default | meaning |\n|---|---|---|---|")
+        for s in settings.SETTINGS:
+            click.echo(f"| `{s.name}` | `{s.env}` | {s.default_text()} | {s.help} |")
+        return
+    rows = [[s.name, s.type, s.default_text(), values[s.name] if values[s.name] != s.default
+             else "", s.help] for s in settings.SETTINGS]
+    click.echo(table(["name", "type", "default", "set to", "help"], rows))

@@ -2,7 +2,7 @@
 
 ``create_app(test_config=None)`` builds a Flask app over one
 :class:`~orgpath.store.Store` (``app.extensions["orgpath"]``) of the graphs
-folder ``GRAPHS_DIR``. Run it with gunicorn::
+folder setting ``graphs``. Run it with gunicorn::
 
     gunicorn -w 2 -b 127.0.0.1:8000 "orgpath.web:create_app()"
 
@@ -18,46 +18,27 @@ from typing import Any
 from flask import Flask
 from flask_babel import Babel
 
+from orgpath import settings
 from orgpath.resources import default_graphs_dir, package_path, templates_dir
 from orgpath.store import Store
 from orgpath.web.cache import ResponseCache
-
-#: Settings every app starts with; ``test_config`` (or ``ORGPATH_*`` env) overrides them.
-DEFAULTS: dict[str, Any] = {
-    "GRAPHS_DIR": None,  # None: resources.default_graphs_dir() ($ORGPATH_GRAPHS or bundled)
-    "MAX_CHART_ROLES": 400,  # roles one chart may draw (larger → 422)
-    "GRAPHVIZ_TIMEOUT": 10.0,  # seconds one Graphviz run may take (longer → 504)
-    "MAX_K": 10,  # most career paths one request may ask for
-    "MAX_DEPTH": 10,  # deepest next-roles / reports walk
-    "MAX_QUERY_LENGTH": 200,  # characters of a role name, search text or id
-    "MAX_ORG_CHART_PEOPLE": 20_000,  # people one org chart may draw (larger → 422); ~1 s
-    "CHART_CACHE_BYTES": 32 * 1024 * 1024,  # rendered charts kept in memory per worker
-    "API_CACHE_BYTES": 8 * 1024 * 1024,  # serialized JSON answers kept per worker
-    "CACHE_MAX_AGE": 60,  # seconds, for Cache-Control on JSON and charts
-    "BENCH_BASELINE": False,  # registers GET /api/v1/ping (constant JSON) for benchmarks
-    "LANG_COOKIE": "lang",
-    "JSON_AS_ASCII": False,
-}
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the orgpath Flask app.
 
-    ``test_config`` overrides :data:`DEFAULTS` (and Flask settings). Environment:
-    ``ORGPATH_GRAPHS`` (the folder, when ``GRAPHS_DIR`` is not given) and
-    ``ORGPATH_BENCH_BASELINE=1`` (turns on the ``/api/v1/ping`` baseline route).
+    Every setting of :mod:`orgpath.settings` is read from its ``ORGPATH_*``
+    environment variable (else its default) into ``app.config`` under its
+    upper-case name; ``test_config`` overrides them (and Flask settings).
+    Raises :class:`~orgpath.settings.SettingError` for a bad value.
     """
-    import os
-
     app = Flask(
         __name__,
         template_folder=str(templates_dir()),
         static_folder=str(package_path("static")),
         static_url_path="/static",
     )
-    app.config.update(DEFAULTS)
-    if os.environ.get("ORGPATH_BENCH_BASELINE") == "1":
-        app.config["BENCH_BASELINE"] = True
+    app.config.update(settings.as_config(settings.load()))
     app.config.update(
         BABEL_DEFAULT_LOCALE="en",
         BABEL_TRANSLATION_DIRECTORIES=str(package_path("translations")),
@@ -65,8 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    folder = Path(app.config["GRAPHS_DIR"] or default_graphs_dir())
-    app.config["GRAPHS_DIR"] = str(folder)
+    folder = Path(app.config["GRAPHS"] or default_graphs_dir())
+    app.config["GRAPHS"] = str(folder)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
@@ -104,4 +85,4 @@ def get_store() -> Store:
     return current_app.extensions["orgpath"]
 
 
-__all__ = ["DEFAULTS", "create_app", "get_store"]
+__all__ = ["create_app", "get_store"]
