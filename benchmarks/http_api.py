@@ -14,29 +14,23 @@ are measured in interleaved rounds (A B C, A B C, ...) and each figure is the
 median of its rounds, so a burst of other load on the machine hits all three
 alike instead of skewing one ratio. The server is stopped at the end. Usage::
 
-    .venv/bin/python benchmarks/http.py [--duration 10] [--rounds 3] [--threads 2]
+    .venv/bin/python benchmarks/http_api.py [--duration 10] [--rounds 3] [--threads 2]
                                         [--connections 16]
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
-
-# This file is called http.py: keep its folder off sys.path so `import http.client`
-# (inside urllib) finds the standard library, not this script.
-if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = 0.8
