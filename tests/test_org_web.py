@@ -173,6 +173,9 @@ def test_org_etag_and_304(org_client):
     ("/orgs/acme/chart.svg?pages=1", 400, "pages"),
     ("/orgs/acme/chart.svg?root=dir&around=am1", 400, "around"),
     ("/orgs/acme/chart.svg?depth=-1", 400, "depth"),
+    ("/orgs/acme/chart.svg?depth=11", 400, "depth"),  # above max_depth (10)
+    (OA + "/people?limit=1001", 400, "limit"),  # above max_people_page (1000)
+    (OA + "/people/dir/reports?depth=11", 400, "depth"),
     ("/orgs/acme/chart.svg?root=nobody", 404, None), ("/orgs/nope/chart.svg", 404, None),
     ("/api/v1/orgs/" + "é" * 3000, 404, None),
 ])
@@ -185,6 +188,25 @@ def test_org_errors_are_problems(org_client, url, status, param):
     assert body["detail"]
     if param:
         assert body["parameter"] == param
+
+
+def test_empty_values_mean_not_given(org_client):
+    assert ok(org_client, OA + "/people?limit=")["total"] == 9
+    assert len(ok(org_client, OA + "/people?limit=")["people"]) == 9  # the default, 50
+    assert ok(org_client, OA + "/people/dir/reports?depth=")["depth"] == 1
+    assert org_client.get("/orgs/acme/chart.json?depth=&download=").status_code == 200
+
+
+def test_limits_are_the_apps_settings(org_graphs_dir):
+    from orgpath.web import create_app
+
+    c = create_app({"TESTING": True, "GRAPHS": str(org_graphs_dir), "MAX_DEPTH": 2,
+                    "MAX_PEOPLE_PAGE": 3}).test_client()
+    assert c.get(OA + "/people?limit=4").status_code == 400
+    assert c.get(OA + "/people?limit=3").status_code == 200
+    assert c.get(OA + "/people/dir/reports?depth=3").get_json()["parameter"] == "depth"
+    assert c.get("/orgs/acme/chart.json?depth=3").status_code == 400
+    assert c.get("/orgs/acme/chart.json?depth=2").status_code == 200
 
 
 def test_unknown_person_suggests(org_client):

@@ -62,6 +62,11 @@ def _role_ref_props() -> dict:
 
 def schemas() -> dict[str, Any]:
     """The component schemas of the ladder API, problems and health."""
+    return {**_problem_schema(), **_ladder_schemas(), **_role_schemas(), **_path_schemas(),
+            **_health_schema()}
+
+
+def _problem_schema() -> dict[str, Any]:
     return {
         "Problem": {
             "type": "object",
@@ -78,6 +83,11 @@ def schemas() -> dict[str, Any]:
             "required": ["type", "title", "status", "detail", "instance"],
             "additionalProperties": False,
         },
+    }
+
+
+def _ladder_schemas() -> dict[str, Any]:
+    return {
         "LadderSummary": obj({"id": STR, "title": STR, "description": nullable("string"),
                                "roles": {**INT, "description": "How many roles."}}),
         "LadderDetail": obj({
@@ -94,6 +104,11 @@ def schemas() -> dict[str, Any]:
         "Move": obj({"from": STR, "to": STR, "kind": {"enum": list(MOVE_KINDS)},
                       "years": nullable("number"), "requires": IDS,
                       "source": nullable("string")}),
+    }
+
+
+def _role_schemas() -> dict[str, Any]:
+    return {
         "RoleRef": obj(_role_ref_props()),
         "RoleSummary": obj({"id": STR, "title": STR, "level": INT,
                              "track": nullable("string"), "aliases": IDS,
@@ -125,6 +140,11 @@ def schemas() -> dict[str, Any]:
                        "chain": {"type": "array", "items": ref("RoleRef"),
                                  "description": "The role, then its managers up to the top."},
                        "direct_reports": {"type": "array", "items": ref("RoleRef")}}),
+    }
+
+
+def _path_schemas() -> dict[str, Any]:
+    return {
         "Step": obj({"from": STR, "to": STR, "to_title": STR,
                       "kind": {"enum": list(MOVE_KINDS)}, "years": nullable("number"),
                       "cumulative_years": nullable("number"), "skills_gained": IDS,
@@ -137,6 +157,11 @@ def schemas() -> dict[str, Any]:
         "Paths": obj({"from": STR, "to": STR, "by": {"enum": list(BY)},
                        "paths": {"type": "array", "items": ref("CareerPath"),
                                  "minItems": 1}}),
+    }
+
+
+def _health_schema() -> dict[str, Any]:
+    return {
         "Health": obj({
             "status": {"enum": ["ok", "degraded"]},
             "ladders": {"type": "array", "items": obj({"id": STR, "file": STR,
