@@ -15,6 +15,7 @@ request the schema allows may get 400 there (and only there).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,7 @@ EXAMPLES = 15
 
 
 def _st() -> list[str]:
+    # The `st` entry point, run by this interpreter (no PATH lookup).
     return [sys.executable, "-c", "import sys; from schemathesis.cli import schemathesis; "
             "sys.argv[0] = 'st'; schemathesis()"]
 
@@ -44,6 +46,8 @@ def _st() -> list[str]:
 def test_schemathesis_finds_nothing(live_server, tmp_path: Path):
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG, encoding="utf-8")
+    # One worker: with two, Hypothesis's lambda-source reader fails in threads on Python
+    # 3.11 ("SystemError: AST constructor recursion depth mismatch", an error of the tool).
     cmd = [*_st(), "--config-file", str(config), "run", f"{live_server}/api/v1/openapi.json",
            "--checks", "all", "--max-examples", str(EXAMPLES), "--seed", "1",
            "--workers", "1", "--request-timeout", "30", "--no-shrink",
@@ -51,4 +55,8 @@ def test_schemathesis_finds_nothing(live_server, tmp_path: Path):
     done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     out = done.stdout + done.stderr
     assert done.returncode == 0, out[-6000:]
-    assert "Tested: 19" in out, out[-3000:]
+    selected = re.search(r"Selected: (\d+)/(\d+)", out)
+    tested = re.search(r"Tested: (\d+)", out)
+    assert selected is not None, out[-3000:]
+    assert tested is not None, out[-3000:]
+    assert int(tested.group(1)) == int(selected.group(2)), "some operations were not tested"
