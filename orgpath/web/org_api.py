@@ -17,6 +17,21 @@ from orgpath import serialize
 from orgpath.web.cache import json_response
 from orgpath.web.common import check_lang, int_arg, store, text_arg
 from orgpath.web.i18n import api_lang
+from orgpath.web.openapi import (
+    INT,
+    STR,
+    depth_param,
+    integer,
+    json_ok,
+    lang_param,
+    nullable,
+    obj,
+    operation,
+    param,
+    problem,
+    ref,
+    text,
+)
 from orgpath.web.org_common import (
     ladder_entry_of,
     ladder_graph_of,
@@ -109,8 +124,6 @@ def person_next_roles(org: str, pid: str):
 
 
 def _schemas() -> dict[str, Any]:
-    from orgpath.web.openapi import INT, STR, nullable, obj, ref
-
     person_ref = {"id": STR, "name": STR, "title": nullable("string")}
     people = {"type": "array", "items": ref("PersonRef")}
     summary = {"id": STR, "title": STR, "ladder": nullable("string"), "people": INT}
@@ -146,18 +159,6 @@ def _schemas() -> dict[str, Any]:
 
 def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Schemas and paths of the org API, for :func:`orgpath.web.openapi.document`."""
-    from orgpath.web.openapi import (
-        depth_param,
-        integer,
-        json_ok,
-        lang_param,
-        operation,
-        param,
-        problem,
-        ref,
-        text,
-    )
-
     org = param("org", "path", {"type": "string"}, "Org id (the people file's name).")
     pid = param("pid", "path", {"type": "string"}, "Person id, as in the people file.")
     cap = int(config["MAX_PEOPLE_PAGE"])

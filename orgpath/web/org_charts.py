@@ -22,6 +22,16 @@ from orgpath.web.cache import cached_response, etag_for
 from orgpath.web.common import bool_arg, check_lang, int_arg, raw_arg
 from orgpath.web.errors import Problem, bad_param
 from orgpath.web.i18n import api_lang
+from orgpath.web.openapi import (
+    ETAG_HEADERS,
+    FLAG,
+    chart_errors,
+    depth_param,
+    lang_param,
+    operation,
+    param,
+    text,
+)
 from orgpath.web.org_common import ladder_entry_of, ladder_graph_of, org_entry, person_id, versions
 
 bp = Blueprint("org_charts", __name__)
@@ -117,17 +127,6 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     ``pages=1`` is only valid for PDF, which a schema cannot say about one templated
     path, so the PDF has a path of its own.
     """
-    from orgpath.web.openapi import (
-        ETAG_HEADERS,
-        FLAG,
-        chart_errors,
-        depth_param,
-        lang_param,
-        operation,
-        param,
-        text,
-    )
-
     org = param("org", "path", {"type": "string"}, "Org id (the people file's name).")
     common = [
         param("root", "query", text(config), "Draw the subtree of this person."),
