@@ -19,7 +19,8 @@ The examples use :func:`demo_org`, a seven-person org:
 
 from __future__ import annotations
 
-from collections import deque
+import statistics
+from collections import Counter, deque
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -44,6 +45,7 @@ __all__ = [
     "next_roles_with_holders",
     "org_depth",
     "org_graph",
+    "org_stats",
     "people_with_role",
     "person",
     "roots",
@@ -284,6 +286,32 @@ def org_depth(G: nx.DiGraph) -> int:
     """
     lv = levels(G)
     return max(lv.values()) + 1 if lv else 0
+
+
+def org_stats(G: nx.DiGraph) -> dict:
+    """Head counts, levels, spans of control and departments of an org graph.
+
+    >>> s = org_stats(demo_org())
+    >>> s["people"], s["managers"], s["levels"], s["span_max"], s["span_mean"], s["assistants"]
+    (7, 3, 3, 3, 2, 1)
+    >>> s["departments"]
+    {'-': 7}
+    """
+    spans = list(span_of_control(G).values())
+    persons = [d["person"] for d in G._node.values()]
+    return {
+        "people": len(G),
+        "roots": len(roots(G)),
+        "managers": len(spans),
+        "levels": org_depth(G),
+        "span_mean": round(statistics.mean(spans), 2) if spans else 0,
+        "span_median": statistics.median(spans) if spans else 0,
+        "span_max": max(spans, default=0),
+        "vacant": sum(p.vacant for p in persons),
+        "assistants": sum(p.assistant for p in persons),
+        "dotted_lines": sum(len(p.dotted_managers) for p in persons),
+        "departments": dict(Counter(p.department or "-" for p in persons).most_common()),
+    }
 
 
 def _role_index(G: nx.DiGraph) -> dict[str, list[str]]:

@@ -1,6 +1,8 @@
 """Answers as JSON-ready dicts: one shape for the API and the CLI's ``--json``.
 
 Ids are always present; titles come in the requested language (English fallback).
+Ladder shapes take a ladder graph (:mod:`orgpath.graph`); people shapes take an
+org graph (:mod:`orgpath.org`) and, for roles, the ladder graph its roles come from.
 
 >>> from orgpath.graph import demo_graph
 >>> from orgpath.queries import next_roles
@@ -16,8 +18,9 @@ from typing import Any
 
 import networkx as nx
 
+from orgpath import org as orgq
 from orgpath import queries
-from orgpath.model import Ladder, Role, Salary, localize
+from orgpath.model import Ladder, Org, Person, Role, Salary, localize
 
 
 def salary(s: Salary | None) -> dict | None:
@@ -103,3 +106,157 @@ def ladder_summary(ladder: Ladder, lang: str = "en") -> dict[str, Any]:
     return {"id": ladder.id, "title": ladder.name(lang),
             "description": localize(ladder.description, lang) or None,
             "roles": len(ladder.roles)}
+
+
+# --- people ------------------------------------------------------------------------------
+# The shapes of the org API and of ``orgpath people ... --json``. ``G`` is an org graph
+# (:func:`orgpath.org.org_graph`); ``LG`` the ladder graph its roles come from, or None.
+
+
+def person_ref(G: nx.DiGraph, pid: str) -> dict[str, Any]:
+    """``{"id", "name", "title"}`` of a person (``title`` as in the file, or None).
+
+    >>> from orgpath.org import demo_org
+    >>> person_ref(demo_org(), "s1")
+    {'id': 's1', 'name': 'Sam Seller', 'title': 'Seller'}
+    """
+    p: Person = G._node[pid]["person"]
+    return {"id": pid, "name": p.name, "title": p.title}
+
+
+def _person_role(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None,
+                 lang: str) -> dict[str, Any] | None:
+    role = orgq.person(G, pid).role
+    if role is None or LG is None or role not in LG:
+        return None
+    return role_ref(LG, role, lang)
+
+
+def person_detail(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None = None,
+                  lang: str = "en") -> dict[str, Any]:
+    """Everything about one person: role on the ladder, manager, reports, head count.
+
+    >>> from orgpath.org import demo_org
+    >>> d = person_detail(demo_org(), "s")
+    >>> d["manager"], [r["id"] for r in d["direct_reports"]], d["headcount"], d["level"]
+    ({'id': 'ceo', 'name': 'Ada Boss', 'title': 'CEO'}, ['s1', 's2'], 2, 1)
+    """
+    p: Person = orgq.person(G, pid)
+    boss = orgq.manager_of(G, pid)
+    return {
+        **person_ref(G, pid),
+        "role": _person_role(G, pid, LG, lang),
+        "department": p.department, "email": p.email, "photo_url": p.photo_url,
+        "assistant": p.assistant, "vacant": p.vacant,
+        "level": orgq.levels(G).get(pid, 0),
+        "headcount": orgq.headcount(G, pid),
+        "manager": person_ref(G, boss) if boss is not None else None,
+        "dotted_managers": [person_ref(G, m) for m in p.dotted_managers if m in G],
+        "direct_reports": [person_ref(G, r) for r in orgq.direct_reports(G, pid)],
+    }
+
+
+def org_summary(org: Org) -> dict[str, Any]:
+    """An org as listed: id, title, ladder id, number of people.
+
+    >>> from orgpath.org import demo_org
+    >>> org_summary(demo_org().graph["org"])
+    {'id': 'demo', 'title': 'Demo', 'ladder': None, 'people': 7}
+    """
+    return {"id": org.id, "title": org.title, "ladder": org.ladder, "people": len(org.people)}
+
+
+def org_detail(G: nx.DiGraph, version: str = "") -> dict[str, Any]:
+    """An org with its roots, number of levels and of managers; ``version`` is the file's hash.
+
+    >>> from orgpath.org import demo_org
+    >>> d = org_detail(demo_org(), "v1")
+    >>> d["roots"], d["depth"], d["managers"], d["version"]
+    ([{'id': 'ceo', 'name': 'Ada Boss', 'title': 'CEO'}], 3, 3, 'v1')
+    """
+    return {**org_summary(G.graph["org"]), "version": version,
+            "roots": [person_ref(G, r) for r in orgq.roots(G)],
+            "depth": orgq.org_depth(G), "managers": len(orgq.span_of_control(G))}
+
+
+def people_list(G: nx.DiGraph, q: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """People whose name or title contains ``q`` (everyone, in file order, without ``q``).
+
+    ``total`` counts every match; ``people`` holds the first ``limit`` of them.
+
+    >>> from orgpath.org import demo_org
+    >>> found = people_list(demo_org(), "seller", limit=1)
+    >>> found["q"], found["total"], [p["id"] for p in found["people"]]
+    ('seller', 2, ['s1'])
+    """
+    q = (q or "").strip() or None
+    if q:
+        found = orgq.find_people(G, q)
+        total, ids = len(found), found[:limit] if limit is not None else found
+    else:
+        total = len(G)
+        ids = list(G)[:limit] if limit is not None else list(G)
+    return {"q": q, "total": total, "people": [person_ref(G, p) for p in ids]}
+
+
+def person_chain(G: nx.DiGraph, pid: str) -> dict[str, Any]:
+    """The chain of command: the person first, then each manager up to the top.
+
+    >>> from orgpath.org import demo_org
+    >>> [p["id"] for p in person_chain(demo_org(), "s2")["chain"]]
+    ['s2', 's', 'ceo']
+    """
+    return {"person": person_ref(G, orgq.person(G, pid).id),
+            "chain": [person_ref(G, x) for x in orgq.chain_of_command(G, pid)]}
+
+
+def person_reports(G: nx.DiGraph, pid: str, depth: int | None = 1) -> dict[str, Any]:
+    """The people below ``pid`` down to ``depth`` levels (None: every level), breadth first.
+
+    Each report carries its ``depth`` below ``pid`` and its ``manager``'s id.
+
+    >>> from orgpath.org import demo_org
+    >>> r = person_reports(demo_org(), "ceo", 2)
+    >>> r["headcount"], [(x["id"], x["depth"], x["manager"]) for x in r["reports"]][-2:]
+    (6, [('s2', 2, 's'), ('e1', 2, 'e')])
+    """
+    lv = orgq.levels(G)
+    base = lv.get(pid, 0)
+    return {"person": person_ref(G, orgq.person(G, pid).id), "depth": depth,
+            "headcount": orgq.headcount(G, pid),
+            "reports": [{**person_ref(G, r), "depth": lv.get(r, 0) - base,
+                         "manager": orgq.manager_of(G, r)}
+                        for r in orgq.all_reports(G, pid, depth)]}
+
+
+def next_role_list(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None,
+                   lang: str = "en") -> list[dict[str, Any]]:
+    """The ladder roles one move from ``pid``'s, each with its holders in the org."""
+    if LG is None:
+        return []
+    role = orgq.person(G, pid).role
+    return [{**role_ref(LG, n.role, lang), "kind": n.kind,
+             "years": LG.edges[role, n.role, n.kind].get("years"),
+             "holders": [person_ref(G, h) for h in n.holders]}
+            for n in orgq.next_roles_with_holders(G, pid, LG)]
+
+
+def person_next_roles(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None = None,
+                      lang: str = "en") -> dict[str, Any]:
+    """A person's ladder role and the roles they can move to next, with who holds them.
+
+    >>> from orgpath.org import demo_org
+    >>> from orgpath.graph import ladder_graph
+    >>> from orgpath.model import Move
+    >>> LG = ladder_graph(Ladder("x", {"en": "X"}, (Role("am", {"en": "AM"}, 1),
+    ...     Role("lead", {"en": "Lead"}, 2)), (Move("am", "lead", years=2),)))
+    >>> n = person_next_roles(demo_org(), "s1", LG)
+    >>> n["ladder"], n["role"]
+    ('x', {'id': 'am', 'title': 'AM', 'level': 1})
+    >>> n["next"]
+    [{'id': 'lead', 'title': 'Lead', 'level': 2, 'kind': 'promotion', 'years': 2,
+      'holders': [{'id': 's', 'name': 'Søren Sales', 'title': 'Head of Sales'}]}]
+    """
+    return {"person": person_ref(G, orgq.person(G, pid).id),
+            "ladder": LG.graph.get("id") if LG is not None else None,
+            "role": _person_role(G, pid, LG, lang), "next": next_role_list(G, pid, LG, lang)}

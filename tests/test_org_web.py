@@ -35,20 +35,25 @@ def test_org_pages_in_both_languages(org_client, url, lang):
 
 def test_index_lists_the_org(org_client):
     body = text(org_client.get("/?lang=en"))
-    assert 'href="/orgs/acme"' in body and "9 people" in body
+    assert 'href="/orgs/acme"' in body
+    assert "9 people" in body
     assert "9 personer" in text(org_client.get("/?lang=da"))
 
 
 def test_org_page_chart_and_search(org_client):
     body = text(org_client.get("/orgs/acme?q=assistent&lang=en"))
     assert "<h1>Acme Accounts</h1>" in body
-    assert 'href="/orgs/acme/people/pa"' in body and 'href="/orgs/acme/people/aam"' in body
+    assert 'href="/orgs/acme/people/pa"' in body
+    assert 'href="/orgs/acme/people/aam"' in body
     assert 'xlink:href="/orgs/acme/people/am1"' in body  # boxes link to people
-    assert "data-zoom" in body and "chart.pdf?pages=1" in body or "pages=1" in body
-    assert "Eva &lt;Exec&gt;" in body and "Eva <Exec>" not in body
+    assert "data-zoom" in body
+    assert 'href="/orgs/acme/chart.pdf?pages=1&amp;download=1&amp;lang=en"' in body  # paged PDF
+    assert "Eva &lt;Exec&gt;" in body
+    assert "Eva <Exec>" not in body
     assert "Nobody matches" in text(org_client.get("/orgs/acme?q=zzzz"))
     da = text(org_client.get("/orgs/acme?lang=da"))
-    assert "Organisationsdiagram" in da and "Find en person" in da
+    assert "Organisationsdiagram" in da
+    assert "Find en person" in da
 
 
 def test_org_page_draws_compact_unless_asked_and_links_the_other_layout(org_client):
@@ -59,7 +64,8 @@ def test_org_page_draws_compact_unless_asked_and_links_the_other_layout(org_clie
     compact = text(org_client.get("/orgs/acme?lang=en"))
     wide = text(org_client.get("/orgs/acme?lang=en&compact=0"))
     assert chart_width(compact) < chart_width(wide)
-    assert "Show every team side by side" in compact and "compact=0" in compact
+    assert "Show every team side by side" in compact
+    assert "compact=0" in compact
     assert "Stack teams in columns" in wide
     assert "compact=1" in compact.split("chart.svg", 1)[1].split('"', 1)[0]  # exports match
     assert "Vis alle teams side om side" in text(org_client.get("/orgs/acme?lang=da"))
@@ -72,7 +78,8 @@ def test_person_page_english(org_client):
     crumbs = body[body.index('class="crumbs"'):body.index("</nav>", body.index('class="crumbs"'))]
     assert crumbs.index("Vera Præst") < crumbs.index("Dina Direktør") < crumbs.index("Anna")
     assert 'href="/ladders/account-management/roles/account-manager"' in body
-    assert 'id="person-next-roles"' in body and "Lars Leder" in body  # holder of the next role
+    assert 'id="person-next-roles"' in body
+    assert "Lars Leder" in body  # holder of the next role
     assert 'href="mailto:anna@example.com"' in body
     assert "<svg" in body
 
@@ -80,13 +87,15 @@ def test_person_page_english(org_client):
 def test_person_page_danish_shows_kundechef(org_client):
     body = text(org_client.get("/orgs/acme/people/am1?lang=da"))
     assert ">Kundechef</a>" in body
-    assert "Ledende kundechef" in body and "Hvem har den" in body
+    assert "Ledende kundechef" in body
+    assert "Hvem har den" in body
 
 
 def test_manager_page_lists_reports_and_headcount(org_client):
     body = text(org_client.get("/orgs/acme/people/dir"))
     assert '<dd id="headcount">6</dd>' in body
-    assert 'id="direct-reports"' in body and "Bo Berg" in body
+    assert 'id="direct-reports"' in body
+    assert "Bo Berg" in body
 
 
 def test_person_without_role(org_client):
@@ -96,10 +105,12 @@ def test_person_without_role(org_client):
 @pytest.mark.parametrize("lang,words", [("en", "Not found"), ("da", "Ikke fundet")])
 def test_org_error_pages(org_client, lang, words):
     resp = org_client.get(f"/orgs/acme/people/am3?lang={lang}")
-    assert resp.status_code == 404 and words in text(resp)
+    assert resp.status_code == 404
+    assert words in text(resp)
     assert 'href="/orgs/acme/people/am1"' in text(resp)  # suggestion
     resp = org_client.get(f"/orgs/acmee?lang={lang}")
-    assert resp.status_code == 404 and 'href="/orgs/acme"' in text(resp)
+    assert resp.status_code == 404
+    assert 'href="/orgs/acme"' in text(resp)
 
 
 # --- API ---------------------------------------------------------------------------------
@@ -108,7 +119,8 @@ def test_org_error_pages(org_client, lang, words):
 def ok(c, url):
     resp = c.get(url)
     assert resp.status_code == 200, text(resp)[:300]
-    assert resp.mimetype == "application/json" and resp.headers["ETag"]
+    assert resp.mimetype == "application/json"
+    assert resp.headers["ETag"]
     return resp.get_json()
 
 
@@ -117,14 +129,16 @@ def test_org_api(org_client):
             "people": 9} in ok(org_client, "/api/v1/orgs")
     data = ok(org_client, OA)
     assert data["roots"] == [{"id": "vp", "name": "Vera Præst", "title": "VP Accounts"}]
-    assert data["depth"] == 4 and data["managers"] == 3
+    assert data["depth"] == 4
+    assert data["managers"] == 3
     found = ok(org_client, OA + "/people?q=SOREN")
     assert [p["id"] for p in found["people"]] == ["assoc"]
     assert ok(org_client, OA + "/people?limit=2")["total"] == 9
     assert len(ok(org_client, OA + "/people?limit=2")["people"]) == 2
     person = ok(org_client, OA + "/people/am1")
     assert person["role"] == {"id": "account-manager", "title": "Account Manager", "level": 3}
-    assert person["manager"]["id"] == "dir" and person["headcount"] == 0
+    assert person["manager"]["id"] == "dir"
+    assert person["headcount"] == 0
     assert ok(org_client, OA + "/people/am1?lang=da")["role"]["title"] == "Kundechef"
     chain = ok(org_client, OA + "/people/aam/chain")
     assert [p["id"] for p in chain["chain"]] == ["aam", "lead", "dir", "vp"]
@@ -135,7 +149,8 @@ def test_org_api(org_client):
     nxt = ok(org_client, OA + "/people/am1/next-roles?lang=da")
     assert nxt["role"]["title"] == "Kundechef"
     lead = next(n for n in nxt["next"] if n["id"] == "lead-account-manager")
-    assert lead["title"] == "Ledende kundechef" and lead["holders"][0]["id"] == "lead"
+    assert lead["title"] == "Ledende kundechef"
+    assert lead["holders"][0]["id"] == "lead"
     assert ok(org_client, OA + "/people/pa/next-roles") == {
         "person": {"id": "pa", "name": "Per Assistent", "title": "Executive Assistant"},
         "ladder": "account-management", "role": None, "next": []}
@@ -158,21 +173,46 @@ def test_org_etag_and_304(org_client):
     ("/orgs/acme/chart.svg?pages=1", 400, "pages"),
     ("/orgs/acme/chart.svg?root=dir&around=am1", 400, "around"),
     ("/orgs/acme/chart.svg?depth=-1", 400, "depth"),
+    ("/orgs/acme/chart.svg?depth=11", 400, "depth"),  # above max_depth (10)
+    (OA + "/people?limit=1001", 400, "limit"),  # above max_people_page (1000)
+    (OA + "/people/dir/reports?depth=11", 400, "depth"),
     ("/orgs/acme/chart.svg?root=nobody", 404, None), ("/orgs/nope/chart.svg", 404, None),
     ("/api/v1/orgs/" + "é" * 3000, 404, None),
 ])
 def test_org_errors_are_problems(org_client, url, status, param):
     resp = org_client.get(url)
-    assert resp.status_code == status and resp.mimetype == PROBLEM, text(resp)[:300]
+    assert resp.status_code == status, text(resp)[:300]
+    assert resp.mimetype == PROBLEM, text(resp)[:300]
     body = resp.get_json()
-    assert body["status"] == status and body["detail"]
+    assert body["status"] == status
+    assert body["detail"]
     if param:
         assert body["parameter"] == param
 
 
+def test_empty_values_mean_not_given(org_client):
+    assert ok(org_client, OA + "/people?limit=")["total"] == 9
+    assert len(ok(org_client, OA + "/people?limit=")["people"]) == 9  # the default, 50
+    assert ok(org_client, OA + "/people/dir/reports?depth=")["depth"] == 1
+    assert org_client.get("/orgs/acme/chart.json?depth=&download=").status_code == 200
+
+
+def test_limits_are_the_apps_settings(org_graphs_dir):
+    from orgpath.web import create_app
+
+    c = create_app({"TESTING": True, "GRAPHS": str(org_graphs_dir), "MAX_DEPTH": 2,
+                    "MAX_PEOPLE_PAGE": 3}).test_client()
+    assert c.get(OA + "/people?limit=4").status_code == 400
+    assert c.get(OA + "/people?limit=3").status_code == 200
+    assert c.get(OA + "/people/dir/reports?depth=3").get_json()["parameter"] == "depth"
+    assert c.get("/orgs/acme/chart.json?depth=3").status_code == 400
+    assert c.get("/orgs/acme/chart.json?depth=2").status_code == 200
+
+
 def test_unknown_person_suggests(org_client):
     body = org_client.get(OA + "/people/am3").get_json()
-    assert body["type"].endswith("person-not-found") and "am1" in body["suggestions"]
+    assert body["type"].endswith("person-not-found")
+    assert "am1" in body["suggestions"]
 
 
 # --- charts ------------------------------------------------------------------------------
@@ -207,7 +247,8 @@ def test_org_chart_too_large_is_422(org_graphs_dir):
     app = create_app({"TESTING": True, "GRAPHS": str(org_graphs_dir),
                       "MAX_ORG_CHART_PEOPLE": 3})
     resp = app.test_client().get("/orgs/acme/chart.svg")
-    assert resp.status_code == 422 and resp.mimetype == PROBLEM
+    assert resp.status_code == 422
+    assert resp.mimetype == PROBLEM
     assert app.test_client().get("/orgs/acme").status_code == 200  # page shows a notice
 
 

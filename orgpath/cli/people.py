@@ -3,15 +3,15 @@
 A people FILE is a path to a ``.csv`` / ``.people.json`` file, or the id of an
 org in the graphs folder (``agency`` for ``graphs/agency.csv``). The ladder its
 roles come from is ``--ladder-file FILE``, else ``--ladder ID`` from the graphs
-folder, else the manifest's ``ladder:``.
+folder's :class:`~orgpath.store.Store`, else what the store (and so the web)
+uses: the manifest's ``ladder:``, else the folder's only ladder. ``--json``
+prints the shapes of :mod:`orgpath.serialize`, the same as the org API.
 """
 
 from __future__ import annotations
 
 import io
-import statistics
 import sys
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import click
 import networkx as nx
 
 from orgpath import org as orgq
+from orgpath import serialize
 from orgpath.cli.errors import CleanCommand, CleanGroup
 from orgpath.diagnostics import ERROR, InputError
 from orgpath.model import LANGUAGES
@@ -58,7 +59,11 @@ def _people_path(ctx: click.Context, people: str) -> Path:
 
 def _ladder(ctx: click.Context, path: Path, ladder_file: Path | None,
             ladder_id: str | None) -> nx.MultiDiGraph | None:
-    """The ladder graph for an org, or None when there is none to use."""
+    """The ladder graph an org's roles come from, or None when there is none to use.
+
+    ``--ladder-file``, else ``--ladder``, else as the web's store decides: the
+    manifest's ``ladder:``, else the graphs folder's only ladder.
+    """
     from orgpath.graph import ladder_graph
 
     if ladder_file is not None:
@@ -68,18 +73,17 @@ def _ladder(ctx: click.Context, path: Path, ladder_file: Path | None,
         if ladder is None:
             raise InputError([d for d in diags if d.severity == ERROR])
         return ladder_graph(ladder)
-    wanted = ladder_id
-    if wanted is None:
-        mpath = manifest_path(path)
-        wanted = load_manifest(mpath).get("ladder") if mpath.exists() else None
-    if wanted is None:
-        return None
     store = _store(ctx)
+    if ladder_id is not None:
+        return store.graph(ladder_id)
+    mpath = manifest_path(path)
+    wanted = (load_manifest(mpath) or {}).get("ladder") if mpath.exists() else None
+    if wanted is None:
+        ids = store.ladder_ids()
+        return store.graph(ids[0]) if len(ids) == 1 else None
     try:
         return store.graph(wanted)
     except LookupError:
-        if ladder_id is not None:
-            raise
         click.echo(f"warning: the manifest's ladder {wanted!r} is not in the graphs folder; "
                    "roles are not checked", err=True)
         return None
@@ -123,18 +127,25 @@ def _title(p, L: nx.MultiDiGraph | None) -> str:
     return p.role
 
 
-def _print_people(G: nx.DiGraph, ids: list[str], as_json: bool,
-                  L: nx.MultiDiGraph | None = None) -> None:
-    from orgpath.cli.output import emit_json, table
+def _print_people(G: nx.DiGraph, ids: list[str], L: nx.MultiDiGraph | None = None) -> None:
+    from orgpath.cli.output import table
 
     persons = [G.nodes[v]["person"] for v in ids]
-    if as_json:
-        emit_json([{"id": p.id, "name": p.name, "title": _title(p, L) or None, "role": p.role,
-                    "department": p.department, "vacant": p.vacant} for p in persons])
-    else:
-        rows = [[p.id, p.name + (" (vacant)" if p.vacant else ""), _title(p, L),
-                 p.department or ""] for p in persons]
-        click.echo(table(["id", "name", "title", "department"], rows))
+    rows = [[p.id, p.name + (" (vacant)" if p.vacant else ""), _title(p, L),
+             p.department or ""] for p in persons]
+    click.echo(table(["id", "name", "title", "department"], rows))
+
+
+def _emit(data: object) -> None:
+    from orgpath.cli.output import emit_json
+
+    emit_json(data)
+
+
+_json_option = click.option("--json", "as_json", is_flag=True,
+                            help="Print JSON: the API's shape for the same question.")
+_lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default="en",
+                            show_default=True, help="Language of ladder role titles.")
 
 
 # --- orgpath people ---------------------------------------------------------------------
@@ -148,6 +159,7 @@ def people() -> None:
     Examples:
       orgpath people validate graphs/agency.csv
       orgpath people chain a12 --people agency
+      orgpath people show a12 --people agency --json
       orgpath people reports a01 --people agency --depth 2
       orgpath people stats --people agency
     """
@@ -183,16 +195,47 @@ def validate_cmd(ctx, file, ladder_file, ladder_id, as_json) -> None:
         ctx.exit(1)
 
 
+@people.command("show")
+@click.argument("pid", metavar="ID")
+@_people_option
+@_ladder_options
+@_lang_option
+@_json_option
+@click.pass_context
+def show_cmd(ctx, pid, people, ladder_file, ladder_id, lang, as_json) -> None:
+    """One person: ladder role, manager, direct reports, head count.
+
+    --json prints what GET /api/v1/orgs/<org>/people/<ID> answers.
+    """
+    G, L = load(ctx, people, ladder_file, ladder_id)
+    d = serialize.person_detail(G, pid, L, lang)
+    if as_json:
+        _emit(d)
+        return
+    click.echo(f"{d['name']} ({d['id']})" + (f", {d['title']}" if d["title"] else ""))
+    if d["role"]:
+        click.echo(f"role: {d['role']['title']} ({d['role']['id']}, level {d['role']['level']})")
+    boss = d["manager"]
+    click.echo("manager: " + (f"{boss['name']} ({boss['id']})" if boss else "none (top)"))
+    click.echo(f"direct reports: {len(d['direct_reports'])}, head count: {d['headcount']}")
+
+
 @people.command("chain")
 @click.argument("pid", metavar="ID")
 @_people_option
 @_ladder_options
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_json_option
 @click.pass_context
 def chain_cmd(ctx, pid, people, ladder_file, ladder_id, as_json) -> None:
-    """The chain of command from person ID up to the top."""
+    """The chain of command from person ID up to the top.
+
+    --json prints what GET /api/v1/orgs/<org>/people/<ID>/chain answers.
+    """
     G, L = load(ctx, people, ladder_file, ladder_id)
-    _print_people(G, orgq.chain_of_command(G, pid), as_json, L)
+    if as_json:
+        _emit(serialize.person_chain(G, pid))
+    else:
+        _print_people(G, orgq.chain_of_command(G, pid), L)
 
 
 @people.command("reports")
@@ -202,57 +245,50 @@ def chain_cmd(ctx, pid, people, ladder_file, ladder_id, as_json) -> None:
               help="Levels down.")
 @click.option("--all", "everyone", is_flag=True, help="Everyone below, at any depth.")
 @_ladder_options
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_json_option
 @click.pass_context
 def reports_cmd(ctx, pid, people, depth, everyone, ladder_file, ladder_id, as_json) -> None:
-    """The people who report to ID (directly, or --depth levels down)."""
+    """The people who report to ID (directly, or --depth levels down).
+
+    --json prints what GET /api/v1/orgs/<org>/people/<ID>/reports?depth= answers
+    (with --all, "depth" is null).
+    """
     G, L = load(ctx, people, ladder_file, ladder_id)
-    _print_people(G, orgq.all_reports(G, pid, None if everyone else depth), as_json, L)
+    levels = None if everyone else depth
+    if as_json:
+        _emit(serialize.person_reports(G, pid, levels))
+    else:
+        _print_people(G, orgq.all_reports(G, pid, levels), L)
 
 
 @people.command("find")
 @click.argument("query")
 @_people_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_json_option
 @click.pass_context
 def find_cmd(ctx, query, people, as_json) -> None:
-    """People whose name or title contains QUERY (ignoring case and accents)."""
-    G, _ = load(ctx, people)
-    _print_people(G, orgq.find_people(G, query), as_json)
+    """People whose name or title contains QUERY (ignoring case and accents).
 
-
-def org_stats(G: nx.DiGraph) -> dict:
-    """Head counts, levels and spans of control of an org graph."""
-    spans = list(orgq.span_of_control(G).values())
-    persons = [d["person"] for _, d in G.nodes(data=True)]
-    return {
-        "people": len(G),
-        "roots": len(orgq.roots(G)),
-        "managers": len(spans),
-        "levels": orgq.org_depth(G),
-        "span_mean": round(statistics.mean(spans), 2) if spans else 0,
-        "span_median": statistics.median(spans) if spans else 0,
-        "span_max": max(spans, default=0),
-        "vacant": sum(p.vacant for p in persons),
-        "assistants": sum(p.assistant for p in persons),
-        "dotted_lines": sum(len(p.dotted_managers) for p in persons),
-        "departments": dict(Counter(p.department or "-" for p in persons).most_common()),
-    }
+    --json prints what GET /api/v1/orgs/<org>/people?q=QUERY answers, without its limit.
+    """
+    G, L = load(ctx, people)
+    if as_json:
+        _emit(serialize.people_list(G, query))
+    else:
+        _print_people(G, orgq.find_people(G, query), L)
 
 
 @people.command("stats")
 @_people_option
 @_ladder_options
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_context
 def stats_cmd(ctx, people, ladder_file, ladder_id, as_json) -> None:
     """Head count, levels, spans of control and departments."""
     G, _ = load(ctx, people, ladder_file, ladder_id)
-    s = org_stats(G)
+    s = orgq.org_stats(G)
     if as_json:
-        from orgpath.cli.output import emit_json
-
-        emit_json(s)
+        _emit(s)
         return
     for k, v in s.items():
         if k != "departments":

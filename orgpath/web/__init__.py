@@ -60,7 +60,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["orgpath.api_cache"] = ResponseCache(app.config["API_CACHE_BYTES"])
     app.extensions["orgpath.chart_cache"] = ResponseCache(app.config["CHART_CACHE_BYTES"])
 
-    from orgpath.web import api, charts, errors, health, i18n, openapi, orgs, pages
+    from orgpath.web import (
+        api,
+        charts,
+        errors,
+        health,
+        i18n,
+        openapi,
+        org_api,
+        org_charts,
+        org_pages,
+        pages,
+    )
 
     Babel(app, locale_selector=i18n.babel_locale)
     i18n.init_app(app)
@@ -70,9 +81,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(charts.bp)
     app.register_blueprint(pages.bp)
-    app.register_blueprint(orgs.bp)
-    app.register_blueprint(orgs.api_bp)
-    app.register_blueprint(orgs.charts_bp)
+    app.register_blueprint(org_pages.bp)
+    app.register_blueprint(org_api.bp)
+    app.register_blueprint(org_charts.bp)
     if app.config["BENCH_BASELINE"]:
         api.register_baseline(app)
     return app

@@ -1,0 +1,200 @@
+"""The org JSON API under ``/api/v1/orgs``: orgs, people search, a person, chain, reports.
+
+Shapes come from :mod:`orgpath.serialize`, the same as ``orgpath people ... --json``.
+Answers are cached per worker and carry an ETag, like the ladder API
+(:mod:`orgpath.web.api`). :func:`openapi_parts` is this blueprint's part of the
+OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, current_app
+
+from orgpath import serialize
+from orgpath.web.cache import json_response
+from orgpath.web.common import check_lang, int_arg, store, text_arg
+from orgpath.web.i18n import api_lang
+from orgpath.web.openapi import (
+    INT,
+    STR,
+    depth_param,
+    integer,
+    json_ok,
+    lang_param,
+    nullable,
+    obj,
+    operation,
+    param,
+    problem,
+    ref,
+    text,
+)
+from orgpath.web.org_common import (
+    ladder_entry_of,
+    ladder_graph_of,
+    org_entry,
+    person_id,
+    versions,
+)
+
+bp = Blueprint("orgs_api", __name__, url_prefix="/api/v1/orgs")
+
+#: People answered by a search or list when ``limit`` is not given.
+DEFAULT_LIMIT = 50
+
+
+def _lang() -> str:
+    return check_lang(api_lang())
+
+
+@bp.get("")
+def list_orgs():
+    lang = _lang()
+    s = store()
+    entries = [s.entry("org", i) for i in s.org_ids()]
+    return json_response(("orgs", tuple(e.version for e in entries), lang),
+                         lambda: [serialize.org_summary(e.value) for e in entries])
+
+
+@bp.get("/<org>")
+def get_org(org: str):
+    lang = _lang()
+    entry = org_entry(org)
+    return json_response(("org", entry.version, org, lang),
+                         lambda: serialize.org_detail(entry.graph, entry.version))
+
+
+@bp.get("/<org>/people")
+def people(org: str):
+    lang = _lang()
+    entry = org_entry(org)
+    q = (text_arg("q") or "").strip()
+    limit = int_arg("limit", DEFAULT_LIMIT, 1, current_app.config["MAX_PEOPLE_PAGE"])
+    return json_response(("people", entry.version, org, q, limit, lang),
+                         lambda: serialize.people_list(entry.graph, q, limit))
+
+
+@bp.get("/<org>/people/<pid>")
+def person(org: str, pid: str):
+    lang = _lang()
+    entry = org_entry(org)
+    G = entry.graph
+    pid = person_id(G, pid)
+    ladder = ladder_entry_of(entry)
+    return json_response(
+        ("person", *versions(entry, ladder), org, pid, lang),
+        lambda: serialize.person_detail(G, pid, ladder_graph_of(ladder), lang))
+
+
+@bp.get("/<org>/people/<pid>/chain")
+def person_chain(org: str, pid: str):
+    lang = _lang()
+    entry = org_entry(org)
+    pid = person_id(entry.graph, pid)
+    return json_response(("pchain", entry.version, org, pid, lang),
+                         lambda: serialize.person_chain(entry.graph, pid))
+
+
+@bp.get("/<org>/people/<pid>/reports")
+def person_reports(org: str, pid: str):
+    lang = _lang()
+    entry = org_entry(org)
+    pid = person_id(entry.graph, pid)
+    depth = int_arg("depth", 1, 1, current_app.config["MAX_DEPTH"])
+    return json_response(("preports", entry.version, org, pid, depth, lang),
+                         lambda: serialize.person_reports(entry.graph, pid, depth))
+
+
+@bp.get("/<org>/people/<pid>/next-roles")
+def person_next_roles(org: str, pid: str):
+    lang = _lang()
+    entry = org_entry(org)
+    G = entry.graph
+    pid = person_id(G, pid)
+    ladder = ladder_entry_of(entry)
+    return json_response(
+        ("pnext", *versions(entry, ladder), org, pid, lang),
+        lambda: serialize.person_next_roles(G, pid, ladder_graph_of(ladder), lang))
+
+
+# --- OpenAPI -----------------------------------------------------------------------------
+
+
+def _schemas() -> dict[str, Any]:
+    person_ref = {"id": STR, "name": STR, "title": nullable("string")}
+    people = {"type": "array", "items": ref("PersonRef")}
+    summary = {"id": STR, "title": STR, "ladder": nullable("string"), "people": INT}
+    return {
+        "PersonRef": obj(person_ref),
+        "OrgSummary": obj(summary),
+        "OrgDetail": obj({**summary, "version": STR, "roots": people, "depth": INT,
+                          "managers": INT}),
+        "PeopleList": obj({"q": nullable("string"), "total": INT, "people": people}),
+        "PersonDetail": obj({
+            **person_ref, "role": nullable(ref("RoleRef")), "department": nullable("string"),
+            "email": nullable("string"), "photo_url": nullable("string"),
+            "assistant": {"type": "boolean"}, "vacant": {"type": "boolean"},
+            "level": INT, "headcount": INT, "manager": nullable(ref("PersonRef")),
+            "dotted_managers": people, "direct_reports": people}),
+        "PersonChain": obj({"person": ref("PersonRef"), "chain": people}),
+        "PersonReports": obj({
+            "person": ref("PersonRef"),
+            "depth": {**nullable("integer"),
+                      "description": "Levels down; null (CLI --all only): every level."},
+            "headcount": INT,
+            "reports": {"type": "array", "items": obj(
+                {**person_ref, "depth": INT, "manager": nullable("string")})}}),
+        "PersonNextRoles": obj({
+            "person": ref("PersonRef"), "ladder": nullable("string"),
+            "role": nullable(ref("RoleRef")),
+            "next": {"type": "array", "items": obj({
+                "id": STR, "title": STR, "level": INT,
+                "kind": {"enum": ["promotion", "lateral"]}, "years": nullable("number"),
+                "holders": people})}}),
+    }
+
+
+def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Schemas and paths of the org API, for :func:`orgpath.web.openapi.document`."""
+    org = param("org", "path", {"type": "string"}, "Org id (the people file's name).")
+    pid = param("pid", "path", {"type": "string"}, "Person id, as in the people file.")
+    cap = int(config["MAX_PEOPLE_PAGE"])
+    tags = ("orgs",)
+    nf = {"404": problem("Unknown org or person; `suggestions` lists close ids.")}
+
+    def person_op(summary: str, op_id: str, schema: str, *extra: dict) -> dict:
+        return operation(summary, op_id, [org, pid, *extra, lang_param()],
+                         json_ok(ref(schema)), tags=tags, errors=nf)
+
+    base = "/api/v1/orgs/{org}/people/{pid}"
+    paths = {
+        "/api/v1/orgs": operation(
+            "Every org", "listOrgs", [lang_param()],
+            json_ok({"type": "array", "items": ref("OrgSummary")}), tags=tags,
+            errors={"404": None, "400": problem("lang is not valid.")}),
+        "/api/v1/orgs/{org}": operation("One org", "getOrg", [org, lang_param()],
+                                        json_ok(ref("OrgDetail")), tags=tags, errors=nf),
+        "/api/v1/orgs/{org}/people": operation(
+            "Find people by name or title (all people, in file order, without q)",
+            "findPeople",
+            [org, param("q", "query", text(config), "Text in the name or title (any case "
+                        "or accents)."),
+             param("limit", "query", integer(1, cap, DEFAULT_LIMIT),
+                   f"Most people answered (at most {cap}, the max_people_page setting)."),
+             lang_param()],
+            json_ok(ref("PeopleList")), tags=tags, errors=nf),
+        base: person_op("One person", "getPerson", "PersonDetail"),
+        base + "/chain": person_op("Chain of command, the person first", "personChain",
+                                   "PersonChain"),
+        base + "/reports": person_op("Reports down to depth levels", "personReports",
+                                     "PersonReports", depth_param(config, "Levels down")),
+        base + "/next-roles": person_op("The person's next ladder roles and who holds them",
+                                        "personNextRoles", "PersonNextRoles"),
+    }
+    return {"schemas": _schemas(), "paths": paths}
+
+
+bp.openapi_parts = openapi_parts

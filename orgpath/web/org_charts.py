@@ -1,0 +1,158 @@
+"""Org charts: ``/orgs/<org>/chart.<format>?root=&depth=&around=&compact=&pages=&download=``.
+
+Drawn by :func:`orgpath.render.orgchart.org_chart` (``pages=1``: the paged PDF of
+:mod:`orgpath.render.paged`), cached per worker by (file versions, normalized
+arguments, language) with an ETag, like ladder charts (:mod:`orgpath.web.charts`).
+:func:`openapi_parts` is this blueprint's part of the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+from flask import Blueprint, current_app, url_for
+
+from orgpath.model import Person
+from orgpath.render.orgchart import FORMATS as ORG_FORMATS
+from orgpath.render.orgchart import ChartError, org_chart
+from orgpath.store import Entry
+from orgpath.web.cache import cached_response, etag_for
+from orgpath.web.common import bool_arg, check_lang, int_arg, raw_arg
+from orgpath.web.errors import Problem, bad_param
+from orgpath.web.i18n import api_lang
+from orgpath.web.openapi import (
+    ETAG_HEADERS,
+    FLAG,
+    chart_errors,
+    depth_param,
+    lang_param,
+    operation,
+    param,
+    text,
+)
+from orgpath.web.org_common import ladder_entry_of, ladder_graph_of, org_entry, person_id, versions
+
+bp = Blueprint("org_charts", __name__)
+
+MEDIA = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
+         "dot": "text/vnd.graphviz; charset=utf-8", "json": "application/json"}
+
+
+def chart_options(G: nx.DiGraph) -> dict[str, Any]:
+    """``root``, ``depth``, ``neighbourhood`` (``around=``) and ``compact`` from the query."""
+    root = raw_arg("root") or None
+    around = raw_arg("around") or None
+    for value in (root, around):
+        if value is not None:
+            person_id(G, value)
+    if root and around:
+        raise bad_param("around", "use either root (a subtree) or around (a neighbourhood).")
+    depth_raw = raw_arg("depth")
+    depth = None if not depth_raw else int_arg("depth", 1, 0, current_app.config["MAX_DEPTH"])
+    return {"root": root, "depth": depth, "neighbourhood": around,
+            "compact": bool_arg("compact")}
+
+
+def _draw(org_id: str, entry: Entry, ladder: Entry | None, fmt: str, opts: dict, pages: bool,
+          lang: str) -> bytes:
+    from orgpath.web.charts import runner
+
+    def link(p: Person) -> str:
+        return url_for("orgs.person_page", org=org_id, pid=p.id)
+
+    LG = ladder_graph_of(ladder)
+    try:
+        if pages:
+            from orgpath.render.paged import paged_pdf
+
+            return paged_pdf(entry.graph, root=opts["root"], lang=lang, ladder_graph=LG,
+                             runner=runner())
+        return org_chart(entry.graph, fmt, **opts, lang=lang, link=link, ladder_graph=LG,
+                         max_nodes=int(current_app.config["MAX_ORG_CHART_PEOPLE"]),
+                         runner=runner())
+    except ChartError as exc:
+        raise Problem(422, "render-failed", "Chart cannot be drawn", str(exc)) from None
+
+
+def _chart_key(org_id: str, entry: Entry, ladder: Entry | None, fmt: str, opts: dict,
+               pages: bool, lang: str) -> tuple:
+    return ("orgchart", *versions(entry, ladder), org_id, fmt, opts["root"], opts["depth"],
+            opts["neighbourhood"], opts["compact"], pages, lang)
+
+
+def org_chart_bytes(org_id: str, entry: Entry, fmt: str, opts: dict, lang: str) -> bytes:
+    """An org chart (from the chart cache, or drawn now and kept), for pages to inline."""
+    ladder = ladder_entry_of(entry)
+    key = _chart_key(org_id, entry, ladder, fmt, opts, False, lang)
+    cache = current_app.extensions["orgpath.chart_cache"]
+    hit = cache.get(key)
+    if hit is not None:
+        return hit[0]
+    body = _draw(org_id, entry, ladder, fmt, opts, False, lang)
+    cache.put(key, body, etag_for(key))
+    return body
+
+
+@bp.get("/orgs/<org>/chart.<fmt>")
+def org_chart_file(org: str, fmt: str):
+    if fmt not in ORG_FORMATS:
+        raise bad_param("format", f"format must be one of {', '.join(ORG_FORMATS)}, "
+                        f"not {fmt[:40]!r}.", allowed=list(ORG_FORMATS))
+    lang = check_lang(api_lang())
+    entry = org_entry(org)
+    opts = chart_options(entry.graph)
+    pages = bool_arg("pages")
+    if pages and fmt != "pdf":
+        raise bad_param("pages", "pages=1 (one page per manager) needs format pdf.")
+    ladder = ladder_entry_of(entry)
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if fmt == "svg":
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    if bool_arg("download"):
+        headers["Content-Disposition"] = f'attachment; filename="{org}-org.{fmt}"'
+    key = _chart_key(org, entry, ladder, fmt, opts, pages, lang)
+    return cached_response("orgpath.chart_cache", key,
+                           lambda: _draw(org, entry, ladder, fmt, opts, pages, lang),
+                           MEDIA[fmt], headers)
+
+
+# --- OpenAPI -----------------------------------------------------------------------------
+
+
+def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The chart paths: ``chart.pdf`` (with ``pages``) and ``chart.{format}`` for the rest.
+
+    ``pages=1`` is only valid for PDF, which a schema cannot say about one templated
+    path, so the PDF has a path of its own.
+    """
+    org = param("org", "path", {"type": "string"}, "Org id (the people file's name).")
+    common = [
+        param("root", "query", text(config), "Draw the subtree of this person."),
+        depth_param(config, "Levels below the root (or the top)", minimum=0, default=None),
+        param("around", "query", text(config),
+              "Draw this person's neighbourhood (not with root)."),
+        param("compact", "query", FLAG, "1: stack leaf reports in columns."),
+        param("download", "query", FLAG, "1: answer with Content-Disposition: attachment."),
+        lang_param()]
+    errors = chart_errors("Unknown org or person; `suggestions` lists close ids.")
+
+    def body(formats: list[str]) -> dict:
+        return {"description": "The chart file.", "headers": ETAG_HEADERS, "content": {
+            MEDIA[f].split(";")[0]: {"schema": {"type": "object"} if f == "json"
+                                     else {"type": "string"}} for f in formats}}
+
+    others = [f for f in ORG_FORMATS if f != "pdf"]
+    fmt = param("format", "path", {"enum": others}, "File format (PDF: see chart.pdf).")
+    pages = param("pages", "query", FLAG, "1: one page per manager, with bookmarks.")
+    return {"paths": {
+        "/orgs/{org}/chart.{format}": operation("An org chart", "orgChart", [org, fmt, *common],
+                                                body(others), tags=("charts",), errors=errors),
+        "/orgs/{org}/chart.pdf": operation("An org chart as PDF, or a paged PDF", "orgChartPdf",
+                                           [org, *common, pages], body(["pdf"]),
+                                           tags=("charts",), errors=errors),
+    }}
+
+
+bp.openapi_parts = openapi_parts
