@@ -17,7 +17,7 @@ from flask import Blueprint, current_app, render_template, url_for
 from orgpath import org as orgq
 from orgpath import serialize
 from orgpath.model import Person
-from orgpath.render import RenderError
+from orgpath.render import RenderError, formats
 from orgpath.render.orgchart import FORMATS as ORG_FORMATS
 from orgpath.render.orgchart import ChartError, org_chart
 from orgpath.store import Entry
@@ -31,8 +31,7 @@ bp.after_request(remember_lang)
 api_bp = Blueprint("orgs_api", __name__, url_prefix="/api/v1/orgs")
 charts_bp = Blueprint("org_charts", __name__)
 
-MEDIA = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
-         "dot": "text/vnd.graphviz; charset=utf-8", "json": "application/json"}
+MEDIA = formats.media_types("org")
 #: Most people the org page draws at once; bigger orgs start at the top, PAGE_DEPTH deep.
 PAGE_MAX_PEOPLE = 300
 PAGE_DEPTH = 2
@@ -298,7 +297,7 @@ def org_chart_file(org: str, fmt: str):
     key = _chart_key(org, entry, ladder, fmt, opts, pages, lang)
     return cached_response("orgpath.chart_cache", key,
                            lambda: _draw(org, entry, ladder, fmt, opts, pages, lang),
-                           MEDIA[fmt], headers)
+                           formats.get(fmt).mimetype, headers)  # werkzeug adds the charset
 
 
 # --- pages -------------------------------------------------------------------------------
