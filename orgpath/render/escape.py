@@ -28,7 +28,7 @@ True
 from __future__ import annotations
 
 import html
-import unicodedata
+import re
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
@@ -41,6 +41,14 @@ _WJ = "\u2060"  # word joiner: after a backslash it stops Graphviz reading "\N",
 _FSI, _PDI = "\u2068", "\u2069"
 _BACKSLASH = {"html": "\\" + _WJ, "label": "\\\\", "attr": "\\\\\\\\"}
 _URL_SAFE = ":/?#[]@!$&()*+,;=%-._~"
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+# Control (Cc) and surrogate (Cs) characters but tab, CR and LF (whitespace: spaces later),
+# and the non-characters U+FFFE and U+FFFF: XML cannot hold them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Letters of bidi class R or AL: Hebrew, Arabic, Syriac, Thaana, NKo ... and their
+# presentation forms, and the right-to-left scripts beyond the BMP.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff"
+                  "\U0001e800-\U0001efff]")
 
 Where = Literal["html", "label", "attr"]
 
@@ -48,10 +56,8 @@ Where = Literal["html", "label", "attr"]
 def clean_text(text: object) -> str:
     """``text`` on one line, without control or bidi control characters, RTL text isolated."""
     s = "" if text is None else str(text)
-    if not (s.isprintable() and s.isascii()):
-        s = "".join(" " if ch in "\n\r\t" else ch for ch in s
-                    if ch in "\n\r\t" or (ch not in BIDI_CONTROLS and ch not in "\ufffe\uffff"
-                                            and unicodedata.category(ch) not in ("Cc", "Cs")))
+    if not (s.isascii() and s.isprintable()):
+        s = _BIDI.sub("", _CONTROL.sub("", s))
         s = isolate(s)
     return " ".join(s.split())
 
@@ -62,9 +68,7 @@ def isolate(text: str) -> str:
     >>> isolate("Ada") == "Ada", isolate("\u05d0\u05d1") == "\u2068\u05d0\u05d1\u2069"
     (True, True)
     """
-    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
-        return _FSI + text + _PDI
-    return text
+    return _FSI + text + _PDI if _RTL.search(text) else text
 
 
 def dot_text(text: object, *, where: Where = "html") -> str:
@@ -91,12 +95,13 @@ def dot_url(url: str | None) -> str | None:
     if not url:
         return None
     url = quote(clean_text(url), safe=_URL_SAFE)
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    if scheme not in ("", "http", "https"):
-        return None
+    if not (url.startswith("/") and not url.startswith("//")):  # not a plain path: check
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:
+            return None
+        if scheme not in ("", "http", "https"):
+            return None
     return url.replace("&", "&amp;")
 
 
