@@ -171,7 +171,8 @@ class Runner:
         cached = self._lookup(key, fmt)
         if cached is not None:
             return cached
-        out = self._run(args, data, self.timeout if timeout is None else timeout, engine, env)
+        out = self._run(args, data, timeout=self.timeout if timeout is None else timeout,
+                        engine=engine, env=env)
         self._store(key, fmt, out)
         return out
 
@@ -209,7 +210,7 @@ class Runner:
             )
         return exe
 
-    def _run(self, args: list[str], data: bytes, timeout: float, engine: str,
+    def _run(self, args: list[str], data: bytes, *, timeout: float, engine: str,
              env: dict[str, str] | None = None) -> bytes:
         exe = self._executable()
         with self._lock:

@@ -137,7 +137,8 @@ def tidy_layout(
     with gc_paused():
         tree = _Tree.of(T, roots, assistants=assistants, compact=compact,
                         box_width=box_width, indent=indent)
-        x, depth = _buchheim(tree.kids, tree.le, tree.re, float(hgap), root_gap, tree.root)
+        x, depth = _buchheim(tree.kids, tree.le, tree.re, gap=float(hgap), root_gap=root_gap,
+                             root=tree.root)
         spacing = _Spacing(float(box_width), float(box_height), float(hgap), float(vgap),
                            float(indent), float(margin))
         return _place(tree, x, depth, spacing)
@@ -279,10 +280,11 @@ def _place(tree: _Tree, x: list[float], depth: list[int], sp: _Spacing) -> Layou
     rows_n = max(depth) if n else 0
     width = (right - left) + 2 * sp.margin if n else 2 * sp.margin
     height = rows_n * step - sp.vgap + 2 * sp.margin if n else 2 * sp.margin
-    edges, asst, side_lines = _edges(tree, boxes, cx, depth, sp)
+    edges, asst, side_lines = _edges(tree, boxes, cx, depth=depth, sp=sp)
     rows = {ids[i]: (depth[i] - 1 if depth[i] > 0 else depth[tree.parent[i]] - 1)
             for i in range(n)}
-    connectors = {u: _manager_lines(tree, u, ch, boxes, cx, depth, side_lines.get(u, ()), sp)
+    connectors = {u: _manager_lines(tree, u, ch, boxes, cx=cx, depth=depth,
+                                    side_lines=side_lines.get(u, ()), sp=sp)
                   for u, ch in tree.managers}
     return Layout(boxes, width, height, edges=edges, connectors=connectors,
                   stacked=tree.stacked, assistants=asst, rows=rows)
@@ -291,7 +293,7 @@ def _place(tree: _Tree, x: list[float], depth: list[int], sp: _Spacing) -> Layou
 _Edge = tuple[Hashable, Hashable, tuple[Point, ...]]
 
 
-def _edges(tree: _Tree, boxes: dict[Hashable, Box], cx: list[float], depth: list[int],
+def _edges(tree: _Tree, boxes: dict[Hashable, Box], cx: list[float], *, depth: list[int],
            sp: _Spacing) -> tuple[list[_Edge], set[Hashable], dict[Hashable, list[_Edge]]]:
     """Each reporting line, orthogonal: down from the manager, along a bus, down to the report.
 
@@ -333,7 +335,7 @@ def _edges(tree: _Tree, boxes: dict[Hashable, Box], cx: list[float], depth: list
     return edges, asst, side_lines
 
 
-def _manager_lines(tree: _Tree, u: Hashable, ch: list[int], boxes: dict[Hashable, Box],
+def _manager_lines(tree: _Tree, u: Hashable, ch: list[int], boxes: dict[Hashable, Box], *,
                    cx: list[float], depth: list[int], side_lines: Sequence[_Edge],
                    sp: _Spacing) -> list[tuple[float, float, float, float]]:
     """A manager's connector lines merged into straight pieces: trunk, bus and drops,
@@ -370,7 +372,7 @@ def _manager_lines(tree: _Tree, u: Hashable, ch: list[int], boxes: dict[Hashable
 
 
 def _buchheim(
-    kids: list[list[int]], le: list[float], re: list[float], gap: float, root_gap: float,
+    kids: list[list[int]], le: list[float], re: list[float], *, gap: float, root_gap: float,
     root: int,
 ) -> tuple[list[float], list[int]]:
     """x of every node's centre and its depth (-1 for nodes outside ``kids``: assistants)."""

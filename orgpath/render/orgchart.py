@@ -496,7 +496,7 @@ def png_size(layout: Layout, max_pixels: int) -> str:
     >>> png_size(Layout({}, 720.0, 72.0), 10**8)
     ''
     >>> png_size(Layout({}, 2_000_000.0, 700.0), 10**8)
-    'size="340.0,0.1"'
+    'size="341.3,0.1"'
     """
     w = layout.width * PNG_DPI / 72
     h = layout.height * PNG_DPI / 72
