@@ -108,3 +108,15 @@ def test_clean_text_and_dot_url():
     assert clean_text("\u0627\u0628") == "\u2068\u0627\u0628\u2069"
     assert dot_url("data:text/html,x") is None
     assert dot_url("https://example.com/a b") == "https://example.com/a%20b"
+
+
+def test_paged_pdf_bookmarks_have_no_bidi_controls():
+    import io
+
+    import pypdf
+
+    from orgpath.render.paged import paged_pdf
+
+    G = org_graph(Org("o", "O", (Person("1", SPOOF, title="CEO"), Person("2", "Two", "1"))))
+    reader = pypdf.PdfReader(io.BytesIO(paged_pdf(G)))
+    assert [o.title for o in reader.outline] == [f"{SPOOF_SHOWN} — CEO"]

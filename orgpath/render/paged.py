@@ -28,6 +28,7 @@ import networkx as nx
 import pypdf
 
 from orgpath import org as orgq
+from orgpath.render.escape import clean_text
 from orgpath.render.graphviz import Runner, default_runner
 from orgpath.render.layout import tidy_layout
 from orgpath.render.orgchart import ChartError, View, org_dot
@@ -60,7 +61,8 @@ def page_order(G: nx.DiGraph, root: str | None = None) -> list[str]:
 
 
 def _title(p) -> str:
-    return p.name + (f" — {p.title}" if p.title else "")
+    """A bookmark's text: name and title, without control or bidi control characters."""
+    return clean_text(p.name + (f" — {p.title}" if p.title else ""))
 
 
 def paged_pdf(
@@ -142,7 +144,7 @@ def _join(G: nx.DiGraph, managers: list[str], pages: list[bytes]) -> bytes:
         items[m] = writer.add_outline_item(
             title=_title(G._node[m]["person"]), page_number=i, parent=items.get(boss))
     org = G.graph.get("org")
-    writer.add_metadata({"/Title": org.title if org is not None else "Org chart",
+    writer.add_metadata({"/Title": clean_text(org.title) if org is not None else "Org chart",
                          "/Producer": "orgpath"})
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
