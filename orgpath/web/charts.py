@@ -10,14 +10,14 @@ arguments, language) and carry an ETag, like the JSON API.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, request, url_for
 from markupsafe import Markup
 
 from orgpath import queries
-from orgpath.render import FORMATS, MEDIA_TYPES, RANKDIRS, VIEWS, Runner, render_chart
+from orgpath.render import FORMATS, RANKDIRS, VIEWS, Runner, formats, render_chart
+from orgpath.render.graphviz import runner_from_settings
 from orgpath.store import Entry
 from orgpath.web.cache import cached_response
 from orgpath.web.common import (
@@ -57,12 +57,11 @@ class ChartArgs:
 
 
 def runner() -> Runner:
+    """The app's Graphviz runner, its limits from the app's settings."""
     app = current_app
     r = app.extensions.get("orgpath.runner")
     if r is None:
-        r = Runner(os.environ.get("ORGPATH_DOT", "dot"),
-                   timeout=float(app.config["GRAPHVIZ_TIMEOUT"]),
-                   cache_bytes=min(app.config["CHART_CACHE_BYTES"], 8 * 1024 * 1024))
+        r = runner_from_settings(app.config)
         app.extensions["orgpath.runner"] = r
     return r
 
@@ -147,4 +146,5 @@ def chart(ladder: str, fmt: str):
         name = f"{ladder}-{args.view}.{fmt}"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return cached_response("orgpath.chart_cache", key,
-                           lambda: _draw(ladder, entry, fmt, args), MEDIA_TYPES[fmt], headers)
+                           lambda: _draw(ladder, entry, fmt, args),
+                           formats.get(fmt).mimetype, headers)  # werkzeug adds the charset

@@ -15,6 +15,7 @@ import networkx as nx
 from flask import Blueprint, current_app, url_for
 
 from orgpath.model import Person
+from orgpath.render import formats
 from orgpath.render.orgchart import FORMATS as ORG_FORMATS
 from orgpath.render.orgchart import ChartError, org_chart
 from orgpath.store import Entry
@@ -36,8 +37,6 @@ from orgpath.web.org_common import ladder_entry_of, ladder_graph_of, org_entry, 
 
 bp = Blueprint("org_charts", __name__)
 
-MEDIA = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
-         "dot": "text/vnd.graphviz; charset=utf-8", "json": "application/json"}
 
 
 def chart_options(G: nx.DiGraph) -> dict[str, Any]:
@@ -115,7 +114,7 @@ def org_chart_file(org: str, fmt: str):
     key = _chart_key(org, entry, ladder, fmt, opts, pages, lang)
     return cached_response("orgpath.chart_cache", key,
                            lambda: _draw(org, entry, ladder, fmt, opts, pages, lang),
-                           MEDIA[fmt], headers)
+                           formats.get(fmt).mimetype, headers)  # werkzeug adds the charset
 
 
 # --- OpenAPI -----------------------------------------------------------------------------
@@ -138,10 +137,10 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         lang_param()]
     errors = chart_errors("Unknown org or person; `suggestions` lists close ids.")
 
-    def body(formats: list[str]) -> dict:
+    def body(names: list[str]) -> dict:
         return {"description": "The chart file.", "headers": ETAG_HEADERS, "content": {
-            MEDIA[f].split(";")[0]: {"schema": {"type": "object"} if f == "json"
-                                     else {"type": "string"}} for f in formats}}
+            formats.get(f).mimetype: {"schema": {"type": "object"} if f == "json"
+                                     else {"type": "string"}} for f in names}}
 
     others = [f for f in ORG_FORMATS if f != "pdf"]
     fmt = param("format", "path", {"enum": others}, "File format (PDF: see chart.pdf).")
