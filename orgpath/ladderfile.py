@@ -33,15 +33,16 @@ import networkx as nx
 import yaml
 
 from orgpath import queries
+from orgpath.audience import parse_access
 from orgpath.diagnostics import ERROR, WARNING, Diagnostic
 from orgpath.graph import LATERAL, PROMOTION, REPORTS_TO, ladder_graph
-from orgpath.model import LANGUAGES, Ladder, Move, Role, Salary
+from orgpath.model import LANGUAGES, Access, Ladder, Move, Role, Salary
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG = re.compile(r"^[a-z]{2}$")
 SUFFIXES = (".yaml", ".yml", ".json")
 
-LADDER_FIELDS = {"id", "title", "description", "tracks", "roles", "moves"}
+LADDER_FIELDS = {"id", "title", "description", "tracks", "roles", "moves", "access"}
 ROLE_FIELDS = {
     "id", "title", "aliases", "level", "track", "reports_to", "summary", "responsibilities",
     "skills", "salary", "codes", "source",
@@ -273,6 +274,13 @@ def _tracks(value: Any) -> dict[str, dict[str, str]]:
     return out
 
 
+def _access(value: Any) -> Access:
+    try:
+        return parse_access(value, "ladder")
+    except ValueError as exc:
+        raise _Bad(str(exc).removeprefix("access").lstrip(".: ")) from None
+
+
 def _mapping(doc: _Doc, value: Any, path: tuple, label: str) -> dict | None:
     if isinstance(value, dict):
         return value
@@ -479,6 +487,7 @@ def _parse(text: str, filename: str) -> tuple[Ladder | None, _Doc]:
     title = f.get("title", _text, required=True)
     description = f.get("description", _text, default={})
     tracks = f.get("tracks", _tracks, default={})
+    access = f.get("access", _access)
     raw_roles = data.get("roles")
     if not isinstance(raw_roles, list) or not raw_roles:
         doc.error(("roles",) if "roles" in data else (),
@@ -503,7 +512,7 @@ def _parse(text: str, filename: str) -> tuple[Ladder | None, _Doc]:
     if any(d.severity == ERROR for d in doc.diagnostics):
         return None, doc
     ladder = Ladder(lid, title, tuple(roles), tuple(m for _, m in moves), description,
-                    path=filename, tracks=tracks)
+                    path=filename, tracks=tracks, access=access)
     G = ladder_graph(ladder)
     _check_cycles(doc, G, roles)
     if any(d.severity == ERROR for d in doc.diagnostics):

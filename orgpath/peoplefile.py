@@ -39,6 +39,7 @@ from typing import Any
 import networkx as nx
 import yaml
 
+from orgpath.audience import parse_access
 from orgpath.bulk import gc_paused
 from orgpath.diagnostics import ERROR, WARNING, Diagnostic
 from orgpath.model import Org, Person
@@ -77,13 +78,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                         "dotted lines", "dotted line managers", "dotted line manager",
                         "matrix manager", "matrix managers"),
     "vacant": ("vacant", "is vacant", "vacancy", "open position", "open"),
+    "photo_consent": ("photo_consent", "photo consent", "consent", "image consent"),
+    "opted_out": ("opted_out", "opted out", "opt out", "objected", "hidden", "hide"),
 }
 REQUIRED = ("id", "name", "manager_id")
 _BOOLS = {
     **dict.fromkeys(("true", "yes", "y", "1", "x", "ja", "True", "TRUE", "Yes", "YES"), True),
     **dict.fromkeys(("false", "no", "n", "0", "", "nej", "False", "FALSE", "No", "NO"), False),
 }
-_MANIFEST_KEYS = {"title", "ladder", "description", "id"}
+_MANIFEST_KEYS = {"title", "ladder", "description", "id", "access"}
 
 
 def _norm_header(text: str) -> str:
@@ -156,6 +159,11 @@ def read_manifest(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
         if key not in _MANIFEST_KEYS:
             diags.append(Diagnostic(name, None, None, WARNING,
                                     f"unknown manifest key {key!r} ignored"))
+        elif key == "access":
+            try:
+                out[key] = parse_access(value, "org")
+            except ValueError as exc:
+                diags.append(Diagnostic(name, None, None, ERROR, str(exc)))
         elif value is not None and not isinstance(value, str):
             diags.append(Diagnostic(name, None, None, ERROR, f"{key!r} must be text"))
         elif value is not None:
@@ -315,7 +323,8 @@ def _decode(raw: bytes, name: str) -> str:
 # --- the org ---
 
 _PERSON_FIELDS = ("id", "name", "manager_id", "title", "role", "department", "email",
-                  "photo_url", "assistant", "dotted_managers", "vacant", "row")
+                  "photo_url", "assistant", "dotted_managers", "vacant", "row",
+                  "photo_consent", "opted_out")
 
 
 def _person_factory() -> Callable[..., Person]:
@@ -468,6 +477,7 @@ def read_org(
         people=tuple(people),
         ladder=manifest.get("ladder") or (ladder_graph.graph.get("id") if ladder_graph else None),
         path=name,
+        access=manifest.get("access"),
     )
     return org, rep.result()
 
@@ -503,6 +513,7 @@ def _people(
     i_title, i_role, i_dept, i_email, i_photo, i_asst, i_dotted, i_vacant = (
         col.get(c, ncols) for c in ("title", "role", "department", "email", "photo_url",
                                     "assistant", "dotted_managers", "vacant"))
+    i_consent, i_out = col.get("photo_consent", ncols), col.get("opted_out", ncols)
 
     resolve = suggest = None
     if ladder_graph is not None:
@@ -568,6 +579,9 @@ def _people(
             department=row[i_dept].strip() or None, email=row[i_email].strip() or None,
             photo_url=row[i_photo].strip() or None, assistant=assistant,
             dotted_managers=dotted, vacant=vacant, row=line,
+            photo_consent=flag(row[i_consent], line, "photo_consent")
+            if row[i_consent].strip() else None,
+            opted_out=flag(row[i_out], line, "opted_out"),
         ))
     if not people and not rep.errors:
         rep.error(2, "the file has a header but no people")

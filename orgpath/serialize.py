@@ -143,7 +143,7 @@ def person_detail(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None = None,
     """
     p: Person = orgq.person(G, pid)
     boss = orgq.manager_of(G, pid)
-    return {
+    out = {
         **person_ref(G, pid),
         "role": _person_role(G, pid, LG, lang),
         "department": p.department, "email": p.email, "photo_url": p.photo_url,
@@ -154,6 +154,20 @@ def person_detail(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None = None,
         "dotted_managers": [person_ref(G, m) for m in p.dotted_managers if m in G],
         "direct_reports": [person_ref(G, r) for r in orgq.direct_reports(G, pid)],
     }
+    return _without_hidden(out, G)
+
+
+def _without_hidden(out: dict[str, Any], G: nx.DiGraph) -> dict[str, Any]:
+    """Leave out what an audience may not see (:mod:`orgpath.audience` emptied it):
+    no email or photo key when there is none to show, no dotted lines when hidden."""
+    if out["email"] is None:
+        del out["email"]
+    if out["photo_url"] is None:
+        del out["photo_url"]
+    org = G.graph.get("org")
+    if org is not None and org.dotted_hidden:
+        del out["dotted_managers"]
+    return out
 
 
 def org_summary(org: Org) -> dict[str, Any]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import current_app, request
 
 from orgpath import queries
 from orgpath.model import LANGUAGES
-from orgpath.store import Entry, Store
+from orgpath.queries import nearest
+from orgpath.store import Entry, NotFound, Store
 from orgpath.web.errors import Problem, bad_param
 
 
@@ -23,10 +26,59 @@ def _check_text(name: str, value: str) -> str:
     return value
 
 
+def view_of(kind: str, entry: Entry) -> Entry | None:
+    """What this request's audience may see of a store entry (``None``: nothing).
+
+    The one enforcement point of the web: every ladder and org answer is built from
+    the entry this returns (:mod:`orgpath.audience`), whose ``version`` includes the
+    audience, so caches and ETags keyed by it never mix audiences.
+    """
+    from orgpath.graph import ladder_graph
+    from orgpath.org import org_graph
+    from orgpath.web.auth import audience
+
+    got = current_app.extensions["orgpath.views"].get(
+        kind, entry.id, entry.version, entry.value, entry.graph, audience(),
+        org_graph if kind == "org" else ladder_graph)
+    if got is None:
+        return None
+    value, graph, version = got
+    if value is entry.value and version == entry.version:
+        return entry
+    return dataclasses.replace(entry, value=value, graph=graph, version=version)
+
+
+def visible_entries(kind: str) -> list[Entry]:
+    """Every ladder or org this request's audience may see, by id (views of them)."""
+    s = store()
+    ids = s.ladder_ids() if kind == "ladder" else s.org_ids()
+    return [v for i in ids if (v := view_of(kind, s.entry(kind, i))) is not None]
+
+
+def visible_entry(kind: str, ident: str) -> Entry:
+    """The view of one ladder or org; :class:`~orgpath.store.NotFound` (404) when unknown
+    or hidden from this audience, with suggestions only among those it may see."""
+    s = store()
+    try:
+        entry = s.entry(kind, ident)
+    except NotFound as exc:
+        entry, broken = None, exc.broken
+    else:
+        broken = []
+    view = view_of(kind, entry) if entry is not None else None
+    if view is None:
+        from orgpath.web.auth import audience
+
+        seen = {e.id: e for e in visible_entries(kind)}
+        raise NotFound(kind, ident, nearest(seen, ident),
+                       broken if audience().admin else None)
+    return view
+
+
 def ladder_entry(ladder_id: str) -> Entry:
-    """The store entry of a ladder (refreshed from disk first); 404 problem if unknown."""
+    """The audience's view of a ladder (refreshed from disk first); 404 if unknown or hidden."""
     _check_id("ladder", ladder_id)
-    return store().entry("ladder", ladder_id)
+    return visible_entry("ladder", ladder_id)
 
 
 def _check_id(what: str, ident: str) -> None:

@@ -29,6 +29,8 @@ PROBLEM_TYPE = "urn:orgpath:problem:"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 #: Blueprints whose errors are problem+json rather than pages.
 MACHINE_BLUEPRINTS = frozenset({"api", "charts", "health", "openapi", "orgs_api", "org_charts"})
+#: Problems that pages answer as problem+json too: a bad bearer token is a machine's.
+_MACHINE_SLUGS = frozenset({"unauthorized"})
 
 
 class Problem(Exception):
@@ -110,6 +112,8 @@ def from_exception(exc: BaseException) -> Problem:
 def problem_response(p: Problem) -> Response:
     resp = Response(dumps(p.as_dict()), p.status, mimetype=PROBLEM_MEDIA_TYPE)
     resp.headers["Cache-Control"] = "no-store"
+    if p.status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="orgpath", error="invalid_token"'
     return resp
 
 
@@ -142,6 +146,8 @@ def handle(exc: BaseException) -> Response:
         resp = problem_response(p) if _wants_problem() else _page(p)
         resp.headers["Allow"] = ", ".join(exc.valid_methods or ())
         return resp
+    if p.slug in _MACHINE_SLUGS:
+        return problem_response(p)
     return problem_response(p) if _wants_problem() else _page(p)
 
 

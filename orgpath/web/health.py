@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from orgpath.web.auth import sees_details
 from orgpath.web.cache import dumps
 from orgpath.web.common import store
 
@@ -17,6 +18,9 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
-    resp = Response(dumps(store().health()), 200, mimetype="application/json")
+    health = store().health()
+    if not sees_details():
+        health = {"status": health["status"]}
+    resp = Response(dumps(health), 200, mimetype="application/json")
     resp.headers["Cache-Control"] = "no-store"
     return resp
