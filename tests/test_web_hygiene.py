@@ -256,7 +256,7 @@ def test_bidi_in_a_role_title(graphs_dir):
     for url in ("/", L, f"{L}/reporting", "/search?q=account"):
         body = c.get(url).get_data(as_text=True)
         assert RLO not in body
-    assert "<bdi>Account reganaM</bdi>" in c.get(f"{L}/reporting").get_data(as_text=True)
+    assert "<bdi>Assistant Account reganaM</bdi>" in c.get(f"{L}/reporting").get_data(as_text=True)
 
 
 # --- heavy work: limiter, budget, failure cache --------------------------------------------
