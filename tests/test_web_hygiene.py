@@ -164,7 +164,7 @@ def test_if_none_match_answers_304(client, header):
 def test_other_etag_gets_the_body(client):
     resp = client.get(f"{L}/chart.svg", headers={"If-None-Match": '"nope"'})
     assert resp.status_code == 200
-    assert resp.data.startswith(b"<?xml") or resp.data.startswith(b"<svg")
+    assert b"<svg" in resp.data[:1000]
 
 
 def test_public_answers_are_public(client):

@@ -54,11 +54,11 @@ def content_type(media: str) -> str:
     return media if "charset=" in media else get_content_type(media, "utf-8")
 
 
-def cache_headers(*, private: bool = False) -> dict[str, str]:
+def cache_headers(*, private: bool = False) -> list[tuple[str, str]]:
     """``Cache-Control`` and ``Vary`` of a cacheable answer (public, or private to the asker)."""
     scope = "private" if private else "public"
-    return {"Cache-Control": f"{scope}, max-age={current_app.config['CACHE_MAX_AGE']}",
-            "Vary": PRIVATE_VARY if private else PUBLIC_VARY}
+    return [("Cache-Control", f"{scope}, max-age={current_app.config['CACHE_MAX_AGE']}"),
+            ("Vary", PRIVATE_VARY if private else PUBLIC_VARY)]
 
 
 def cached_body(cache_name: str, key: tuple, produce: Callable[[], bytes]) -> tuple[bytes, str]:
@@ -89,10 +89,11 @@ def cached_response(
     take a slot for a cached answer.
     """
     body, etag = cached_body(cache_name, key, produce)
-    resp = Response(body, 200, cache_headers(private=private), content_type=content_type(mimetype))
+    out = cache_headers(private=private)
+    out.append(("ETag", etag))
     if headers:
-        resp.headers.update(headers)
-    resp.set_etag(etag[1:-1])
+        out.extend(headers.items())
+    resp = Response(body, 200, out, content_type=content_type(mimetype))
     if "HTTP_IF_NONE_MATCH" in request.environ:
         resp.make_conditional(request)
         if resp.status_code == 304:

@@ -22,6 +22,7 @@ from orgpath.web.budget import heavy
 from orgpath.web.cache import cached_body, cached_response
 from orgpath.web.common import content_disposition
 from orgpath.web.errors import Problem, from_exception
+from orgpath.web.security import frame_ancestors_csp
 
 log = logging.getLogger("orgpath.web")
 
@@ -45,7 +46,7 @@ def chart_response(key: tuple, draw: Callable[[], bytes], media: str, *, fmt: st
     """
     headers = {}
     if fmt == "svg":
-        headers["Content-Security-Policy"] = SVG_CSP
+        headers["Content-Security-Policy"] = frame_ancestors_csp(SVG_CSP)
     if filename is not None:
         headers["Content-Disposition"] = content_disposition(filename)
     return cached_response(CHART_CACHE, key, lambda: heavy(key, draw, cli=cli), media, headers,
