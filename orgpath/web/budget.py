@@ -40,9 +40,6 @@ from orgpath.web.errors import Problem, from_exception
 
 T = TypeVar("T")
 
-#: Most failures remembered per worker (each is a small Problem).
-FAILURES_KEPT = 4096
-
 #: True while this context holds a heavy slot: nested heavy work runs inline.
 _holding: contextvars.ContextVar[bool] = contextvars.ContextVar("orgpath_heavy", default=False)
 
@@ -129,7 +126,7 @@ class HeavyLimiter:
 class FailureCache:
     """Problems of failed heavy work by key, each kept for ``seconds``; thread-safe."""
 
-    def __init__(self, seconds: float, maxsize: int = FAILURES_KEPT):
+    def __init__(self, seconds: float, maxsize: int):
         self.seconds = seconds
         self._items: TTLCache | None = (TTLCache(maxsize=maxsize, ttl=seconds)
                                         if seconds > 0 else None)
@@ -224,7 +221,8 @@ def heavy(key: Hashable, work: Callable[[], T], *, cli: str | None = None) -> T:
 def init_app(app: Flask) -> None:
     """Give the app its limiter and failure cache (one per worker process)."""
     app.extensions["orgpath.heavy"] = HeavyLimiter(int(app.config["HEAVY_CONCURRENCY"]))
-    app.extensions["orgpath.failures"] = FailureCache(float(app.config["FAILURE_CACHE_SECONDS"]))
+    app.extensions["orgpath.failures"] = FailureCache(
+        float(app.config["FAILURE_CACHE_SECONDS"]), int(app.config["FAILURE_CACHE_ENTRIES"]))
 
 
 __all__ = ["Busy", "FailureCache", "HeavyLimiter", "OverBudget", "heavy", "init_app",
