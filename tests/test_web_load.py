@@ -24,12 +24,13 @@ import pytest
 from tests.conftest import REPO, free_port, stop, wait_for
 from tests.test_web_hygiene import dense_ladder
 
-#: URLs a browsing user asks for (warmed before the hammering starts).
+#: URLs a browsing user asks for. None needs a heavy slot: pages whose diagram is not
+#: cached in the worker that answers still answer 200 (with a notice) when the slots are
+#: busy. (A chart file not yet drawn by that worker is heavy, so it is not in this list.)
 LIGHT = [
     "/healthz",
     "/api/v1/ladders",
     "/api/v1/ladders/account-management/roles/account-manager/next",
-    "/ladders/account-management/chart.svg",
     "/ladders/account-management",
     "/ladders/account-management/roles/account-manager",
     "/orgs/big/people/E000002",
