@@ -144,6 +144,11 @@ def test_one_charset_parameter(client, fmt):
     assert ctype.count("charset") <= 1
 
 
+def test_org_dot_says_utf8_once(org_client):
+    assert org_client.get("/orgs/acme/chart.dot").headers["Content-Type"] == (
+        "text/vnd.graphviz; charset=utf-8")
+
+
 def test_text_charts_say_utf8_once(client):
     assert client.get(f"{L}/chart.dot").headers["Content-Type"] == (
         "text/vnd.graphviz; charset=utf-8")

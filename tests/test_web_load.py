@@ -90,7 +90,7 @@ def heavy_server(graphs_dir: Path, tmp_path: Path):
 
 def test_other_users_are_answered_while_heavy_urls_are_hammered(heavy_server):
     base, log = heavy_server
-    for url in LIGHT:  # warm both workers' caches
+    for url in LIGHT:  # warm up
         for _ in range(2):
             assert fetch(base + url) == 200
     urls = itertools.cycle(heavy_urls())
