@@ -6,8 +6,6 @@ strings through Flask-Babel, role texts from the ladder file.
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from orgpath import queries
@@ -23,18 +21,11 @@ from orgpath.web.common import (
 )
 from orgpath.web.i18n import page_lang, remember_lang
 
-log = logging.getLogger("orgpath.web")
-
 bp = Blueprint("pages", __name__)
 bp.after_request(remember_lang)
 
 #: Most paths the path page shows: the best and this many minus one alternatives.
 PATHS_SHOWN = 5
-
-
-def _diagram(ladder_id, entry, args: ChartArgs):
-    """The inline SVG, or the error text (a page still shows when a chart cannot be drawn)."""
-    return inline_svg(ladder_id, entry, args)
 
 
 def _titles(G, lang: str) -> dict[str, str]:
@@ -82,12 +73,11 @@ def ladder(ladder: str):
     tracks = list(queries.roles_by_track(G))
     grid = [(level, [[r for r in ids if G.nodes[r]["track"] == t] for t in tracks])
             for level, ids in levels.items()]
-    svg, svg_error = _diagram(ladder, entry, ChartArgs(lang=lang))
+    svg, svg_error = inline_svg(ladder, entry, ChartArgs(lang=lang))
     return render_template(
         "ladder.html", ladder=lad, lid=ladder, titles=_titles(G, lang), tracks=tracks, grid=grid,
-        svg=svg,
-        svg_error=svg_error, exports=_exports(ladder, lang), options=_role_options(G, lang),
-        entry_roles=queries.entry_roles(G),
+        svg=svg, svg_error=svg_error, exports=_exports(ladder, lang),
+        options=_role_options(G, lang), entry_roles=queries.entry_roles(G),
     )
 
 
@@ -108,7 +98,7 @@ def role(ladder: str, role: str):
     if moved:
         return moved
     r = G.nodes[rid]["role"]
-    svg, svg_error = _diagram(ladder, entry, ChartArgs(view="focus", focus=rid, lang=lang))
+    svg, svg_error = inline_svg(ladder, entry, ChartArgs(view="focus", focus=rid, lang=lang))
     targets = [(i, t) for i, t in _role_options(G, lang) if i != rid]
     tops = queries.top_roles(G)
     return render_template(
@@ -142,8 +132,8 @@ def path(ladder: str):
     for i, p in enumerate(found):
         params = {"view": "path", "from": a, "to": b, "by": by, "alt": i}
         if i == 0:
-            svg, svg_error = _diagram(ladder, entry, ChartArgs(view="path", path=tuple(p.roles),
-                                                              lang=lang))
+            svg, svg_error = inline_svg(ladder, entry,
+                                        ChartArgs(view="path", path=tuple(p.roles), lang=lang))
         else:
             svg, svg_error = None, None
         results.append({
@@ -163,7 +153,7 @@ def reporting(ladder: str):
     lang = page_lang()
     entry = ladder_entry(ladder)
     G = entry.graph
-    svg, svg_error = _diagram(ladder, entry, ChartArgs(view="reporting", lang=lang))
+    svg, svg_error = inline_svg(ladder, entry, ChartArgs(view="reporting", lang=lang))
     tops = [r for r in G if queries.manager(G, r) is None]
     tops.sort(key=lambda r: (-G.nodes[r]["level"], r))
     return render_template(
