@@ -196,6 +196,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("failure_cache_seconds", 30.0, "float",
             "Seconds a failed render (timeout, too large) is remembered and answered "
             "again without redoing the work.", minimum=0),
+    Setting("failure_cache_entries", 4096, "int",
+            "Most failed renders and queries remembered per worker (oldest forgotten first).",
+            minimum=1),
     # --- caches and HTTP
     Setting("chart_cache_bytes", 32 * MiB, "bytes",
             "Rendered charts kept in memory per worker.", minimum=0),
