@@ -86,10 +86,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
               "e-mailadresse", "arbejdsmail"),
     "photo_url": ("photo_url", "photo", "photo url", "image", "image url", "picture",
                   "avatar", "avatar url", "img", "foto", "billede"),
-    "assistant": ("assistant", "is assistant", "isassistant"),
+    "assistant": ("assistant", "is assistant", "isassistant", "assistent"),
     "dotted_managers": ("dotted_managers", "dotted managers", "dotted manager", "dotted line",
                         "dotted lines", "dotted line managers", "dotted line manager",
-                        "matrix manager", "matrix managers"),
+                        "matrix manager", "matrix managers", "stiplet linje"),
     "vacant": ("vacant", "is vacant", "vacancy", "open position", "open", "ledig",
                "ledig stilling"),
     # Worked-out columns of orgpath's own CSV/XLSX export (orgpath.render.sheets):
