@@ -13,7 +13,7 @@ advises against CSV injection.
 
 >>> from orgpath.org import demo_org
 >>> print(org_csv(demo_org(), root="s").decode().splitlines()[1])
-s,Sam Sales,Head of Sales,,1,Sales,ceo,Ada Boss,Ada Boss › Sam Sales,2,2,false,,,false,
+s,Søren Sales,Head of Sales,lead,1,,ceo,Ada Boss,Ada Boss › Søren Sales,2,2,false,,,false,
 """
 
 from __future__ import annotations
