@@ -28,7 +28,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import networkx as nx
 from pptx import Presentation
@@ -72,7 +71,8 @@ _DECK_WORDS = {
 
 def _text(text: str) -> str:
     """Text escaped for XML, without the control characters XML cannot hold."""
-    return escape(_CONTROL.sub("", text), {'"': "&quot;"})
+    return (_CONTROL.sub("", text).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;"))
 
 
 @dataclass(frozen=True)
