@@ -28,7 +28,9 @@ BINARY = (*DRAWN[1:], "pptx", "xlsx")  # never to a terminal
 
 @click.group("export", cls=CleanGroup)
 def export() -> None:
-    """Draw a chart of a ladder: svg, png, pdf, dot, json, graphml or mmd (Mermaid).
+    """Draw a chart of a ladder: svg, png, pdf, dot, json, graphml, mmd (Mermaid) or pptx.
+
+    pptx (PowerPoint, editable shapes) is made by 'ladder' and 'path'.
 
     \b
     Examples:
@@ -37,6 +39,7 @@ def export() -> None:
       orgpath export path --from "assistant account manager" --to kundechef -o path.png
       orgpath export focus --focus account-manager --depth 2 --format mmd
       orgpath export reporting --format json -o -
+      orgpath export path --from "assistant account manager" --to kundechef -o path.pptx
     """
 
 
