@@ -23,7 +23,7 @@ from orgpath.ladderfile import read_ladder
 from orgpath.peoplefile import read_org
 from orgpath.render.orgchart import ChartError
 from orgpath.render.paged import page_order
-from orgpath.render.pptx import ladder_pptx, org_pptx
+from orgpath.render.pptx import PER_SLIDE, ladder_pptx, org_pptx
 from orgpath.render.sheets import org_csv, org_xlsx, safe_cell
 
 GRAPHS = Path(__file__).resolve().parent.parent / "graphs"
@@ -135,8 +135,32 @@ def test_deck_of_a_team(agency):
 
 
 def test_too_many_slides_is_refused(agency):
-    with pytest.raises(ChartError, match="more than the limit of 3 slides"):
+    with pytest.raises(ChartError, match="more than the limit of 3; start lower"):
         org_pptx(agency, max_slides=3)
+
+
+def test_a_wide_team_continues_on_the_next_slides(tmp_path):
+    n = 2 * PER_SLIDE + 3
+    p = tmp_path / "wide.csv"
+    p.write_text("id,name,manager_id\nb,Boss,\n"
+                 + "".join(f"r{i},Report {i:03d},b\n" for i in range(n))
+                 + "x,Sub,r0\n")
+    G = orgq.org_graph(read_org(p)[0])
+    d = pptx.Presentation(io.BytesIO(org_pptx(G)))
+    slides = list(d.slides)
+    assert len(slides) == 4  # the boss's team on 3 slides, then r0's
+    heads = [texts(s)[0] for s in slides]
+    assert [h.split("· ")[-1] for h in heads] == ["slide 1/4", "slide 2/4", "slide 3/4",
+                                                  "slide 4/4"]
+    assert "Boss (3/3)" in heads[2]
+    names = [t.split("\n")[0] for s in slides[:3] for t in texts(s)[2:]]
+    assert names == [f"Report {i:03d}" for i in range(n)]
+    # r0's box links to its own slide, the fourth; r0's slide links back to the first
+    r0 = next(sh for sh in slides[0].shapes if sh.has_text_frame
+              and sh.text_frame.text.startswith("Report 000"))
+    assert slides.index(r0.click_action.target_slide) == 3
+    back = [sh for sh in slides[3].shapes if sh.click_action.target_slide is not None]
+    assert [slides.index(sh.click_action.target_slide) for sh in back] == [0]
 
 
 def test_user_text_is_escaped(tmp_path):

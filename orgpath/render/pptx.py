@@ -3,7 +3,8 @@
 * :func:`org_pptx`: one slide per manager, in the order of the paged PDF
   (:func:`orgpath.render.paged.page_order`): the manager, their own manager
   above (a link to that slide), and their direct reports below; a report who
-  leads a team says ``team of N · slide P`` and links to that slide.
+  leads a team says ``team of N · slide P`` and links to that slide. A team
+  of more than ``PER_SLIDE`` continues on the next slides (``(2/3)``).
 * :func:`ladder_pptx`: a slide of the whole ladder (roles by level, promotions
   as arrows, lateral moves dashed), and with ``path=`` first a slide of the
   path, its roles in order with the typical years of each step.
@@ -42,12 +43,14 @@ from orgpath.render.orgchart import ChartError
 from orgpath.render.paged import page_order
 from orgpath.render.words import words
 
-__all__ = ["ladder_pptx", "org_pptx", "WIDE", "STANDARD"]
+__all__ = ["ladder_pptx", "org_pptx", "PER_SLIDE", "WIDE", "STANDARD"]
 
 #: Slide sizes (width, height) in inches.
 WIDE = (13.333, 7.5)
 STANDARD = (10.0, 7.5)
 
+#: Most reports drawn on one slide; a wider team continues on the next slides.
+PER_SLIDE = 28
 _TOP, _LEFT, _BOTTOM, _RIGHT = 0, 1, 2, 3  # connection points of a (rounded) rectangle
 _MARGIN = Inches(0.4)
 _GAP_X, _GAP_Y = Inches(0.15), Inches(0.3)
@@ -286,17 +289,26 @@ def org_pptx(
     if not managers:
         raise ChartError("nobody in this org has reports, so there are no slides to make")
     limit = settings.get("max_org_pdf_pages") if max_slides is None else max_slides
-    if len(managers) > limit:
-        raise ChartError(f"the org has {len(managers):,} managers, more than the limit of "
-                         f"{limit:,} slides; start lower (a root)")
+    succ = G._succ
+    # (manager, first report, part, parts): a team wider than one slide continues
+    pages = []
+    for m in managers:
+        parts = -(-len(succ[m]) // PER_SLIDE)
+        pages += [(m, k * PER_SLIDE, k + 1, parts) for k in range(parts)]
+    if len(pages) > limit:
+        raise ChartError(f"the org needs {len(pages):,} slides ({len(managers):,} managers), "
+                         f"more than the limit of {limit:,}; start lower (a root)")
     w = {**words(lang), **_DECK_WORDS.get(lang, _DECK_WORDS["en"])}
     org = G.graph.get("org")
     title = org.title if org is not None else "Org chart"
     deck = _Deck(size, title, lang)
-    slides = [deck.slide() for _ in managers]
-    slide_of = {m: s.slide for m, s in zip(managers, slides, strict=True)}
-    number = {m: i + 1 for i, m in enumerate(managers)}
-    node, pred, succ = G._node, G._pred, G._succ
+    slides = [deck.slide() for _ in pages]
+    slide_of: dict[str, object] = {}
+    number: dict[str, int] = {}
+    for i, (m, _, _, _) in enumerate(pages):
+        if m not in number:
+            slide_of[m], number[m] = slides[i].slide, i + 1
+    node, pred = G._node, G._pred
     hc = orgq._headcounts(G)
     colours: dict[str, str] = {}
 
@@ -318,9 +330,11 @@ def org_pptx(
 
     W, H = deck.width, deck.height
     bw, bh = Inches(2.6), Inches(0.85)
-    for m, slide in zip(managers, slides, strict=True):
+    for (m, start, part, parts), slide in zip(pages, slides, strict=True):
         pm = node[m]["person"]
-        slide.heading(title, f"{pm.name} · {w['slide']} {number[m]}/{len(managers)}")
+        more = f" ({part}/{parts})" if parts > 1 else ""
+        slide.heading(title, f"{pm.name}{more} · {w['slide']} {number[m] + part - 1}/"
+                             f"{len(pages)}")
         y = Inches(0.85)
         boss = next(iter(pred[m]), None)
         boss_shape = None
@@ -337,7 +351,7 @@ def org_pptx(
         if boss_shape is not None:
             slide.connect(boss_shape, _BOTTOM, mshape, _TOP)
         y += bh + _GAP_Y * 1.5
-        reports = list(succ[m])
+        reports = list(succ[m])[start:start + PER_SLIDE]
         avail_w = W - 2 * _MARGIN
         cols, rows, rw, rh = _grid(len(reports), avail_w, H - y - _MARGIN)
         size = 11 if rw >= Inches(1.9) and rh >= Inches(0.7) else 9 if rh >= Inches(0.55) else 7
