@@ -657,8 +657,9 @@ def _resolve_managers(people: list[Person], rows: dict[str, int], rep: _Report) 
     """Managers given by email or by name (not an id) become ids, in place.
 
     A value that is an id stays. Otherwise one person with that email (ignoring
-    case), else one person with that name, is the manager; several are an error
-    that names them; none is left for :func:`_check_links` to report.
+    case), else one person with that name (also written "Last, First"), is the
+    manager; several are an error that names them; none is left for
+    :func:`_check_links` to report.
     """
     unresolved = [p for p in people if p.manager_id is not None and p.manager_id not in rows]
     if not unresolved:
@@ -672,6 +673,9 @@ def _resolve_managers(people: list[Person], rows: dict[str, int], rep: _Report) 
     for p in unresolved:
         key = " ".join(p.manager_id.split()).casefold()
         found = by_email.get(key) or by_name.get(key) or []
+        if not found and key.count(",") == 1:  # "Lee, Ann" as HR systems list names
+            last, first = (part.strip() for part in key.split(","))
+            found = by_name.get(f"{first} {last}") or []
         if len(found) == 1:
             object.__setattr__(p, "manager_id", found[0].id)  # frozen, but not yet shared
         elif len(found) > 1:

@@ -224,6 +224,14 @@ def test_manager_by_name_is_resolved_when_unambiguous(tmp_path):
     assert [x.manager_id for x in org.people] == [None, "1", "2"]
 
 
+def test_manager_written_last_comma_first(tmp_path):
+    p = tmp_path / "n.csv"
+    p.write_text('Employee #,Name,Reports To\n1,Ann Lee,\n2,Bob Ray,"Lee, Ann"\n')
+    org, diags = read_org(p)
+    assert diags == []
+    assert org.people[1].manager_id == "1"
+
+
 def test_ambiguous_manager_name_names_the_candidates(tmp_path):
     p = tmp_path / "n.csv"
     p.write_text("id,name,manager\n1,Ann Lee,\n2,Ann Lee,1\n3,Bob,Ann Lee\n")
