@@ -18,23 +18,33 @@ class Diagnostic:
     col: int | None
     severity: str  # ERROR or WARNING
     message: str
+    sheet: str | None = None  # a workbook's sheet: then line/col are its row/column
 
     def __str__(self) -> str:
         where = self.file
-        if self.line is not None:
+        if self.sheet is not None:
+            where += f":{self.sheet}"
+            if self.line is not None:
+                where += f":R{self.line}"
+            if self.col is not None:
+                where += f":C{self.col}"
+        elif self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
         return f"{where}: {self.severity}: {self.message}"
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "file": self.file,
             "line": self.line,
             "col": self.col,
             "severity": self.severity,
             "message": self.message,
         }
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        return out
 
 
 def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

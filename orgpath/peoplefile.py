@@ -60,33 +60,65 @@ MAX_SHOWN = 50
 #: Canonical column → header names accepted for it (compared after :func:`_norm_header`).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "person id", "personid", "employee id", "employeeid", "emp id", "empid",
-           "staff id", "staffid", "user id", "userid", "node id", "nodeid", "key", "uid"),
+           "staff id", "staffid", "user id", "userid", "node id", "nodeid", "key", "uid",
+           # BambooHR, Personio, HiBob, Workday; Danish HR exports
+           "employee #", "employee number", "employee no", "worker id", "personnel number",
+           "medarbejdernummer", "medarbejder-id", "medarbejder id", "lønnummer", "medarbejdernr"),
     "name": ("name", "full name", "fullname", "display name", "employee name", "person name",
-             "employee", "person"),
+             "employee", "person", "worker", "legal name", "preferred name",
+             "navn", "fulde navn", "fuldt navn", "medarbejder", "medarbejdernavn"),
     "manager_id": ("manager_id", "manager id", "manager", "parent id", "parentid", "parent",
                    "pid", "reports to", "reportsto", "reports to id", "supervisor id",
                    "supervisorid", "supervisor", "boss id", "boss", "line manager",
-                   "line manager id", "manager employee id"),
-    "title": ("title", "job title", "jobtitle", "position", "position title", "designation"),
-    "role": ("role", "role id", "ladder role", "job role", "job code", "level"),
-    "department": ("department", "dept", "department name", "team", "division", "unit"),
-    "email": ("email", "e-mail", "email address", "mail", "work email"),
+                   "line manager id", "manager employee id",
+                   # an email or a name is resolved to the id (see _resolve_managers)
+                   "supervisor email", "manager email", "reports to email", "manager's email",
+                   "supervisor name", "manager name", "reports to name", "line manager email",
+                   "employee id of manager", "manager employee number", "worker's manager",
+                   "leder", "nærmeste leder", "leders medarbejdernummer", "leder id",
+                   "leders e-mail", "leders navn"),
+    "title": ("title", "job title", "jobtitle", "position", "position title", "designation",
+              "business title", "job", "stilling", "stillingsbetegnelse", "titel",
+              "jobtitel"),
+    "role": ("role", "role id", "ladder role", "job role", "job code", "level", "rolle"),
+    "department": ("department", "dept", "department name", "team", "division", "unit",
+                   "cost center", "afdeling", "afdelingsnavn"),
+    "email": ("email", "e-mail", "email address", "mail", "work email", "work e-mail",
+              "e-mailadresse", "arbejdsmail"),
     "photo_url": ("photo_url", "photo", "photo url", "image", "image url", "picture",
-                  "avatar", "avatar url", "img"),
-    "assistant": ("assistant", "is assistant", "isassistant"),
+                  "avatar", "avatar url", "img", "foto", "billede"),
+    "assistant": ("assistant", "is assistant", "isassistant", "assistent"),
     "dotted_managers": ("dotted_managers", "dotted managers", "dotted manager", "dotted line",
                         "dotted lines", "dotted line managers", "dotted line manager",
-                        "matrix manager", "matrix managers"),
-    "vacant": ("vacant", "is vacant", "vacancy", "open position", "open"),
-    "photo_consent": ("photo_consent", "photo consent", "consent", "image consent"),
-    "opted_out": ("opted_out", "opted out", "opt out", "objected", "hidden", "hide"),
+                        "matrix manager", "matrix managers", "stiplet linje"),
+    "vacant": ("vacant", "is vacant", "vacancy", "open position", "open", "ledig",
+               "ledig stilling"),
+    # Worked-out columns of orgpath's own CSV/XLSX export (orgpath.render.sheets):
+    # known, so reading an export back is quiet, and not used.
+    "org_level": ("org level", "niveau i organisationen"),
+    "manager_name": ("manager's name", "leders fulde navn"),
+    "chain_of_command": ("chain of command", "ledelseskæde"),
+    "direct_reports": ("direct reports", "direkte medarbejdere"),
+    "headcount": ("headcount below", "medarbejdere under i alt"),
 }
 REQUIRED = ("id", "name", "manager_id")
 _BOOLS = {
     **dict.fromkeys(("true", "yes", "y", "1", "x", "ja", "True", "TRUE", "Yes", "YES"), True),
     **dict.fromkeys(("false", "no", "n", "0", "", "nej", "False", "FALSE", "No", "NO"), False),
 }
-_MANIFEST_KEYS = {"title", "ladder", "description", "id", "access"}
+_MANIFEST_KEYS = {"title", "ladder", "description", "id", "encoding", "sheet",
+                  "access"}
+#: ``encoding:`` values a manifest may give, and the codec each means.
+ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "cp1252": "cp1252", "windows-1252": "cp1252",
+             "latin-1": "latin-1", "latin1": "latin-1", "iso-8859-1": "latin-1"}
+
+
+def _hr_reader(filename: str):
+    """The reader of an HR file kind (``.xlsx``, ``.scim.json``, ``.graph.json``), or None."""
+    from orgpath import hrfiles
+
+    low = filename.lower()
+    return next((read for suffix, read in hrfiles.READERS.items() if low.endswith(suffix)), None)
 
 
 def _norm_header(text: str) -> str:
@@ -111,7 +143,7 @@ def org_id_for(path: Path) -> str:
     ('agency', 'big')
     """
     name = Path(path).name
-    for suffix in (".people.json", ".csv", ".json"):
+    for suffix in (".people.json", ".scim.json", ".graph.json", ".csv", ".xlsx", ".json"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return Path(path).stem
@@ -166,6 +198,10 @@ def read_manifest(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
                 diags.append(Diagnostic(name, None, None, ERROR, str(exc)))
         elif value is not None and not isinstance(value, str):
             diags.append(Diagnostic(name, None, None, ERROR, f"{key!r} must be text"))
+        elif key == "encoding" and value is not None and value.lower() not in ENCODINGS:
+            diags.append(Diagnostic(name, None, None, ERROR,
+                                    f"encoding {value!r} is not one of "
+                                    f"{', '.join(sorted(set(ENCODINGS.values())))}"))
         elif value is not None:
             out[key] = value
     return out, diags
@@ -304,7 +340,18 @@ def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, lis
     return header, rows()
 
 
-def _decode(raw: bytes, name: str) -> str:
+def _decode(raw: bytes, name: str, rep: _Report | None = None,
+            encoding: str | None = None) -> str:
+    """A people file's text: UTF-8, the manifest's ``encoding``, or cp1252 with a warning."""
+    codec = ENCODINGS.get(encoding.lower(), "utf-8") if encoding else "utf-8"
+    if codec != "utf-8":
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise _Rejected(Diagnostic(
+                name, raw[: exc.start].count(b"\n") + 1, None, ERROR,
+                f"the file is not {encoding} text (invalid byte 0x{raw[exc.start]:02x} at byte "
+                f"offset {exc.start}); fix the manifest's encoding")) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
         offset = 3
@@ -314,6 +361,17 @@ def _decode(raw: bytes, name: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        if rep is not None and encoding is None:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                pass
+            else:
+                rep.warning(line, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at byte "
+                                  f"offset {exc.start + offset}); read it as Windows-1252 "
+                                  f"(cp1252). To silence this, add 'encoding: cp1252' to "
+                                  f"{manifest_path(Path(name)).name} or save the file as UTF-8")
+                return text
         raise _Rejected(Diagnostic(
             name, line, None, ERROR,
             f"the file is not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at byte offset "
@@ -363,20 +421,31 @@ class _Report:
 
     def __init__(self, name: str):
         self.name = name
+        self.sheet: str | None = None  # set by a workbook reader: then fields get columns
+        self.columns: dict[str, int] = {}  # canonical field → 0-based column
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
         self.more_errors = 0
         self.more_warnings = 0
 
-    def error(self, line: int | None, message: str) -> None:
+    def _diag(self, line: int | None, severity: str, message: str, field: str | int | None
+              ) -> Diagnostic:
+        if self.sheet is None:
+            return Diagnostic(self.name, line, None, severity, message)
+        col = field if isinstance(field, int) or field is None else self.columns.get(field)
+        return Diagnostic(self.name, line, None if col is None else col + 1, severity, message,
+                          sheet=self.sheet)
+
+    def error(self, line: int | None, message: str, field: str | int | None = None) -> None:
+        """Record an error; ``field`` (a column name or 0-based index) places it in a sheet."""
         if len(self.errors) < MAX_SHOWN:
-            self.errors.append(Diagnostic(self.name, line, None, ERROR, message))
+            self.errors.append(self._diag(line, ERROR, message, field))
         else:
             self.more_errors += 1
 
-    def warning(self, line: int | None, message: str) -> None:
+    def warning(self, line: int | None, message: str, field: str | int | None = None) -> None:
         if len(self.warnings) < MAX_SHOWN:
-            self.warnings.append(Diagnostic(self.name, line, None, WARNING, message))
+            self.warnings.append(self._diag(line, WARNING, message, field))
         else:
             self.more_warnings += 1
 
@@ -462,9 +531,13 @@ def read_org(
         except OSError as exc:
             raise _Rejected(Diagnostic(name, None, None, ERROR,
                                        f"cannot read file: {exc.strerror or exc}")) from None
-        text = _decode(raw, name)
-        is_json = path.name.lower().endswith(".json")
-        header, rows = (_json_rows if is_json else _csv_rows)(text, name)
+        hr_reader = _hr_reader(path.name)
+        if hr_reader is not None:
+            header, rows = hr_reader(raw, name, manifest, rep)
+        else:
+            text = _decode(raw, name, rep, manifest.get("encoding"))
+            is_json = path.name.lower().endswith(".json")
+            header, rows = (_json_rows if is_json else _csv_rows)(text, name)
         with gc_paused():
             people = _people(header, rows, rep, ladder_graph)
     except _Rejected as exc:
@@ -500,6 +573,7 @@ def _people(
                            f"already gives {canon}")
         else:
             col[canon] = i
+    rep.columns = col
     missing = [c for c in REQUIRED if c not in col]
     if missing:
         for c in missing:
@@ -527,7 +601,8 @@ def _people(
         if found is None:
             found = bools.get(value.strip().casefold())
             if found is None:
-                rep.error(line, f"{field} must be true/false/yes/no/1/0, not {value.strip()!r}")
+                rep.error(line, f"{field} must be true/false/yes/no/1/0, not {value.strip()!r}",
+                          field)
                 return False
         return found
 
@@ -548,17 +623,17 @@ def _people(
         pname = row[i_name].strip()
         vacant = flag(row[i_vacant], line, "vacant")
         if not pid:
-            rep.error(line, f"{pname!r}: missing id" if pname else "missing id")
+            rep.error(line, f"{pname!r}: missing id" if pname else "missing id", "id")
             continue
         if pid in first_row:
-            rep.error(line, f"duplicate id '{pid}' (rows {first_row[pid]} and {line})")
+            rep.error(line, f"duplicate id '{pid}' (rows {first_row[pid]} and {line})", "id")
             continue
         first_row[pid] = line
         if not pname:
             if vacant:
                 pname = "Vacant"
             else:
-                rep.error(line, f"({pid}): missing name")
+                rep.error(line, f"({pid}): missing name", "name")
         assistant = flag(row[i_asst], line, "assistant")
         role = row[i_role].strip() or None
         if role is not None and resolve is not None:
@@ -566,7 +641,7 @@ def _people(
             if rid is None:
                 hint = suggest(role)
                 rep.warning(line, f"{_who(pid, pname)}: unknown role {role!r}"
-                            + (f"; did you mean {', '.join(hint)}?" if hint else ""))
+                            + (f"; did you mean {', '.join(hint)}?" if hint else ""), "role")
             role = rid
         v = row[i_dotted]
         dotted: tuple[str, ...] = ()
@@ -586,8 +661,41 @@ def _people(
     if not people and not rep.errors:
         rep.error(2, "the file has a header but no people")
         return None
+    _resolve_managers(people, first_row, rep)
     _check_links(people, first_row, rep)
     return people
+
+
+def _resolve_managers(people: list[Person], rows: dict[str, int], rep: _Report) -> None:
+    """Managers given by email or by name (not an id) become ids, in place.
+
+    A value that is an id stays. Otherwise one person with that email (ignoring
+    case), else one person with that name (also written "Last, First"), is the
+    manager; several are an error that names them; none is left for
+    :func:`_check_links` to report.
+    """
+    unresolved = [p for p in people if p.manager_id is not None and p.manager_id not in rows]
+    if not unresolved:
+        return
+    by_email: dict[str, list[Person]] = {}
+    by_name: dict[str, list[Person]] = {}
+    for p in people:
+        if p.email:
+            by_email.setdefault(p.email.casefold(), []).append(p)
+        by_name.setdefault(" ".join(p.name.split()).casefold(), []).append(p)
+    for p in unresolved:
+        key = " ".join(p.manager_id.split()).casefold()
+        found = by_email.get(key) or by_name.get(key) or []
+        if not found and key.count(",") == 1:  # "Lee, Ann" as HR systems list names
+            last, first = (part.strip() for part in key.split(","))
+            found = by_name.get(f"{first} {last}") or []
+        if len(found) == 1:
+            object.__setattr__(p, "manager_id", found[0].id)  # frozen, but not yet shared
+        elif len(found) > 1:
+            who = ", ".join(f"{_who(c.id, c.name)} row {c.row}" for c in found[:10])
+            rep.error(p.row, f"{_who(p.id, p.name)}: manager {p.manager_id!r} could be any of "
+                             f"{who}; give the manager's id", "manager_id")
+            object.__setattr__(p, "manager_id", None)  # reported; keep it out of later checks
 
 
 def _check_links(people: list[Person], rows: dict[str, int], rep: _Report) -> None:
@@ -599,10 +707,10 @@ def _check_links(people: list[Person], rows: dict[str, int], rep: _Report) -> No
         if m is None:
             pass
         elif m == p.id:
-            rep.error(p.row, f"{_who(p.id, p.name)} is their own manager")
+            rep.error(p.row, f"{_who(p.id, p.name)} is their own manager", "manager_id")
         elif m not in names:
             hint = "" if rep.full else _suggest(m, names)
-            rep.error(p.row, f"{_who(p.id, p.name)}: unknown manager {m!r}{hint}")
+            rep.error(p.row, f"{_who(p.id, p.name)}: unknown manager {m!r}{hint}", "manager_id")
         else:
             parent[p.id] = m
         for d in p.dotted_managers:
@@ -636,6 +744,6 @@ def _check_links(people: list[Person], rows: dict[str, int], rep: _Report) -> No
             # walk goes report → manager; name them in that order
             chain = " → ".join(_who(c, names[c]) for c in [*cycle, cycle[0]])
             where = ", ".join(str(rows[c]) for c in sorted(cycle, key=rows.__getitem__))
-            rep.error(rows[cycle[0]], f"reporting cycle: {chain} (rows {where})")
+            rep.error(rows[cycle[0]], f"reporting cycle: {chain} (rows {where})", "manager_id")
         for w in walk:
             state[w] = 2

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from orgpath.errors import NotFoundError
 from orgpath.graph import DOTTED, MOVE_KINDS, REPORTS_TO, moves_graph
 from orgpath.model import Role
 
@@ -30,14 +31,14 @@ BY = ("steps", "years")
 UNKNOWN_YEARS_WEIGHT = 1.0
 
 
-class RoleNotFound(LookupError):
+class RoleNotFound(NotFoundError):
     """No role matches ``query``; ``suggestions`` are the closest role ids."""
 
     def __init__(self, query: str, suggestions: list[str] | None = None):
         self.query = query
-        self.suggestions = suggestions or []
-        hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
-        super().__init__(f"no role matches {query!r}{hint}")
+        hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
+        super().__init__("role", query, suggestions,
+                         message=f"no role matches {query!r}{hint}")
 
 
 class NoPath(LookupError):

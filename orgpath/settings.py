@@ -154,7 +154,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_ladder_bytes", 4 * MiB, "bytes", "Largest ladder file read.", minimum=1),
     Setting("max_manifest_bytes", 256 * 1024, "bytes", "Largest org manifest read.",
             minimum=1),
-    Setting("max_people_bytes", 128 * MiB, "bytes", "Largest people file read.", minimum=1),
+    Setting("max_people_bytes", 128 * MiB, "bytes",
+            "Largest people file read (for an .xlsx, also its unpacked size).", minimum=1),
     Setting("max_org_people", 250_000, "int",
             "Most people one org may hold; bounds a loaded org's memory.", minimum=1),
     Setting("max_nesting", 64, "int",
@@ -173,7 +174,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_org_chart_people", 20_000, "int",
             "Most people one org chart may draw on the web (more: 422).", minimum=1),
     Setting("max_org_pdf_pages", 2_000, "int",
-            "Most pages of a paged org PDF (one per manager).", minimum=1),
+            "Most pages of a paged org PDF, or slides of an org's PowerPoint deck (one per "
+            "manager).", minimum=1),
     Setting("max_people_page", 1_000, "int", "Most people one search or list answers.",
             minimum=1),
     # --- budgets
@@ -196,6 +198,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("failure_cache_seconds", 30.0, "float",
             "Seconds a failed render (timeout, too large) is remembered and answered "
             "again without redoing the work.", minimum=0),
+    Setting("failure_cache_entries", 4096, "int",
+            "Most failed renders and queries remembered per worker (oldest forgotten first).",
+            minimum=1),
     # --- caches and HTTP
     Setting("chart_cache_bytes", 32 * MiB, "bytes",
             "Rendered charts kept in memory per worker.", minimum=0),

@@ -23,12 +23,14 @@ from orgpath.model import LANGUAGES
 from orgpath.render import FORMATS, RANKDIRS, format_for, render_chart
 from orgpath.render.exporters import DRAWN
 
-BINARY = DRAWN[1:]  # png, pdf: never to a terminal
+BINARY = (*DRAWN[1:], "pptx", "xlsx")  # never to a terminal
 
 
 @click.group("export", cls=CleanGroup)
 def export() -> None:
-    """Draw a chart of a ladder: svg, png, pdf, dot, json, graphml or mmd (Mermaid).
+    """Draw a chart of a ladder: svg, png, pdf, dot, json, graphml, mmd (Mermaid) or pptx.
+
+    pptx (PowerPoint, editable shapes) is made by 'ladder' and 'path'.
 
     \b
     Examples:
@@ -37,6 +39,7 @@ def export() -> None:
       orgpath export path --from "assistant account manager" --to kundechef -o path.png
       orgpath export focus --focus account-manager --depth 2 --format mmd
       orgpath export reporting --format json -o -
+      orgpath export path --from "assistant account manager" --to kundechef -o path.pptx
     """
 
 
@@ -44,7 +47,7 @@ def _common(fn: Callable) -> Callable:
     options = [
         click.option("--ladder", "ladder_id", metavar="ID",
                      help="Ladder id. [default: the only one, or account-management]"),
-        click.option("--format", "fmt", type=click.Choice(FORMATS),
+        click.option("--format", "fmt", type=click.Choice((*FORMATS, "pptx")),
                      help="Output format. [default: from -o's suffix, else svg]"),
         click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
                      help="Language of role titles (English when a title has no translation)."),
@@ -86,12 +89,12 @@ def _resolve_format(fmt: str | None, output: str) -> str:
         return fmt
     if output == "-":
         return "svg"
-    found = format_for(output)
+    found = "pptx" if output.lower().endswith(".pptx") else format_for(output)
     if found is None:
         raise click.UsageError(
             f"cannot tell the format from {output!r}; use --format "
-            f"({', '.join(FORMATS)}) or a file name ending .svg, .png, .pdf, .dot, .json, "
-            ".graphml or .mmd"
+            f"({', '.join(FORMATS)}, pptx) or a file name ending .svg, .png, .pdf, .dot, "
+            ".json, .graphml, .mmd or .pptx (ladder and path)"
         )
     return found
 
@@ -145,10 +148,22 @@ def _emit(G: nx.MultiDiGraph, view: str, fmt: str | None, output: str, base_url:
     fmt = _resolve_format(fmt, output)
     if base_url:
         options["link"] = role_links(base_url, G.graph["id"], options.get("lang", "en"))
-    data = render_chart(G, view, fmt, **options)
+    if fmt == "pptx":
+        data = _pptx(G, view, **options)
+    else:
+        data = render_chart(G, view, fmt, **options)
     write_output(data, output, fmt)
     if output != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
+
+
+def _pptx(G: nx.MultiDiGraph, view: str, *, lang: str = "en", path=None, **_ignored) -> bytes:
+    """A PowerPoint deck of the ladder (``view`` ladder) or of a path and the ladder."""
+    from orgpath.render.pptx import ladder_pptx
+
+    if view not in ("ladder", "path"):
+        raise click.UsageError("pptx is made for 'export ladder' and 'export path'")
+    return ladder_pptx(G, lang=lang, path=path)
 
 
 @export.command("ladder")

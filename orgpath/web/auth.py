@@ -45,6 +45,7 @@ from orgpath.settings import SettingError
 from orgpath.tokens import TokenBook
 from orgpath.web.errors import Problem
 from orgpath.web.i18n import page_lang, remember_lang
+from orgpath.web.security import parse_networks
 
 MODES = ("none", "proxy", "oidc")
 _LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
@@ -70,20 +71,6 @@ class Viewer:
 ANONYMOUS = Viewer()
 #: Everyone under auth=none: today's behaviour, a trusted colleague (not an admin, no groups).
 LOCAL = Viewer(authenticated=True, via="none")
-
-
-def parse_networks(text: str, name: str = "trusted_proxies") -> tuple:
-    """``"10.0.0.0/8, 127.0.0.1"`` → networks; :class:`SettingError` names a bad one."""
-    nets = []
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        try:
-            nets.append(ipaddress.ip_network(part, strict=False))
-        except ValueError:
-            raise SettingError(f"setting {name}: {part!r} is not an address or CIDR "
-                               "range") from None
-    return tuple(nets)
 
 
 def _in(addr: str | None, nets: tuple) -> bool:
@@ -134,7 +121,9 @@ class _Auth:
 
 
 def _unauthorized(detail: str) -> Problem:
-    return Problem(401, "unauthorized", "Unauthorized", detail)
+    p = Problem(401, "unauthorized", "Unauthorized", detail)
+    p.headers["WWW-Authenticate"] = 'Bearer realm="orgpath", error="invalid_token"'
+    return p
 
 
 def _identify(auth: _Auth) -> Viewer:
@@ -308,5 +297,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["viewer"] = lambda: g.get("orgpath_viewer") or ANONYMOUS
 
 
-__all__ = ["ANONYMOUS", "Viewer", "audience", "from_loopback", "init_app", "parse_networks",
+__all__ = ["ANONYMOUS", "Viewer", "audience", "from_loopback", "init_app",
            "peer_address", "sees_details", "viewer"]

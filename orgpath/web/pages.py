@@ -6,15 +6,12 @@ strings through Flask-Babel, role texts from the ladder file.
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from orgpath import queries
 from orgpath.model import localize
-from orgpath.render import FORMATS, RenderError
-from orgpath.web.charts import ChartArgs, inline_svg
+from orgpath.render import FORMATS
+from orgpath.web.charts import ChartArgs, career_paths, inline_svg
 from orgpath.web.common import (
     choice_arg,
     ladder_entry,
@@ -22,10 +19,7 @@ from orgpath.web.common import (
     text_arg,
     visible_entries,
 )
-from orgpath.web.errors import from_exception
 from orgpath.web.i18n import page_lang, remember_lang
-
-log = logging.getLogger("orgpath.web")
 
 bp = Blueprint("pages", __name__)
 bp.after_request(remember_lang)
@@ -34,13 +28,9 @@ bp.after_request(remember_lang)
 PATHS_SHOWN = 5
 
 
-def _diagram(ladder_id, entry, args: ChartArgs):
-    """The inline SVG, or the error text (a page still shows when Graphviz fails)."""
-    try:
-        return inline_svg(ladder_id, entry, args), None
-    except RenderError as exc:
-        log.warning("diagram of %s failed: %s", ladder_id, exc)
-        return None, from_exception(exc).detail
+def _titles(G, lang: str) -> dict[str, str]:
+    """Every role's title in ``lang``, by id: what templates print for a role."""
+    return {rid: G.nodes[rid]["role"].name(lang) for rid in G}
 
 
 def _exports(ladder_id: str, lang: str, **params) -> list[tuple[str, str]]:
@@ -82,11 +72,11 @@ def ladder(ladder: str):
     tracks = list(queries.roles_by_track(G))
     grid = [(level, [[r for r in ids if G.nodes[r]["track"] == t] for t in tracks])
             for level, ids in levels.items()]
-    svg, svg_error = _diagram(ladder, entry, ChartArgs(lang=lang))
+    svg, svg_error = inline_svg(ladder, entry, ChartArgs(lang=lang))
     return render_template(
-        "ladder.html", ladder=lad, lid=ladder, G=G, tracks=tracks, grid=grid, svg=svg,
-        svg_error=svg_error, exports=_exports(ladder, lang), options=_role_options(G, lang),
-        entry_roles=queries.entry_roles(G),
+        "ladder.html", ladder=lad, lid=ladder, titles=_titles(G, lang), tracks=tracks, grid=grid,
+        svg=svg, svg_error=svg_error, exports=_exports(ladder, lang),
+        options=_role_options(G, lang), entry_roles=queries.entry_roles(G),
     )
 
 
@@ -107,11 +97,11 @@ def role(ladder: str, role: str):
     if moved:
         return moved
     r = G.nodes[rid]["role"]
-    svg, svg_error = _diagram(ladder, entry, ChartArgs(view="focus", focus=rid, lang=lang))
+    svg, svg_error = inline_svg(ladder, entry, ChartArgs(view="focus", focus=rid, lang=lang))
     targets = [(i, t) for i, t in _role_options(G, lang) if i != rid]
     tops = queries.top_roles(G)
     return render_template(
-        "role.html", lid=ladder, ladder=entry.value, G=G, rid=rid, role=r,
+        "role.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), rid=rid, role=r,
         summary=localize(r.summary, lang),
         responsibilities=localize(r.responsibilities, lang, ()),
         next_hops=queries.next_roles(G, rid), previous_hops=queries.previous_roles(G, rid),
@@ -134,15 +124,15 @@ def path(ladder: str):
     found, none_found = [], False
     if a and b:
         try:
-            found = queries.career_paths(G, a, b, by=by, k=PATHS_SHOWN)
+            found = career_paths(entry, a, b, by, PATHS_SHOWN)
         except queries.NoPath:
             none_found = True
     results = []
     for i, p in enumerate(found):
         params = {"view": "path", "from": a, "to": b, "by": by, "alt": i}
         if i == 0:
-            svg, svg_error = _diagram(ladder, entry, ChartArgs(view="path", path=tuple(p.roles),
-                                                              lang=lang))
+            svg, svg_error = inline_svg(ladder, entry,
+                                        ChartArgs(view="path", path=tuple(p.roles), lang=lang))
         else:
             svg, svg_error = None, None
         results.append({
@@ -151,7 +141,8 @@ def path(ladder: str):
             "exports": _exports(ladder, lang, **params),
         })
     return render_template(
-        "path.html", lid=ladder, ladder=entry.value, G=G, a=a, b=b, by=by, results=results,
+        "path.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), a=a, b=b, by=by,
+        results=results,
         none_found=none_found, options=_role_options(G, lang),
     )
 
@@ -161,11 +152,12 @@ def reporting(ladder: str):
     lang = page_lang()
     entry = ladder_entry(ladder)
     G = entry.graph
-    svg, svg_error = _diagram(ladder, entry, ChartArgs(view="reporting", lang=lang))
+    svg, svg_error = inline_svg(ladder, entry, ChartArgs(view="reporting", lang=lang))
     tops = [r for r in G if queries.manager(G, r) is None]
     tops.sort(key=lambda r: (-G.nodes[r]["level"], r))
     return render_template(
-        "reporting.html", lid=ladder, ladder=entry.value, G=G, svg=svg, svg_error=svg_error,
+        "reporting.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), svg=svg,
+        svg_error=svg_error,
         tops=tops, direct_reports=lambda r: queries.direct_reports(G, r),
         exports=_exports(ladder, lang, view="reporting"),
     )
@@ -173,14 +165,16 @@ def reporting(ladder: str):
 
 @bp.get("/search")
 def search():
-    page_lang()
+    lang = page_lang()
     q = (text_arg("q") or "").strip()
     hits, exact = [], []
     if q:
         for lentry in visible_entries("ladder"):
             lid, G = lentry.id, lentry.graph
             for rid in queries.search_roles(G, q):
-                hits.append((lid, G, rid))
+                hits.append({"ladder": lid, "role": rid, "title": G.nodes[rid]["role"].name(lang),
+                             "ladder_title": G.graph["ladder"].name(lang),
+                             "level": G.nodes[rid]["level"]})
             try:
                 exact.append((lid, queries.find_role(G, q)))
             except queries.RoleNotFound:
@@ -194,47 +188,3 @@ def search():
 @bp.get("/ladders")
 def ladders():
     return redirect(url_for("pages.index"))
-
-
-@bp.app_template_filter("years")
-def years_filter(value) -> str:
-    if value is None:
-        return "?"
-    text = f"{value:g}"
-    return text.replace(".", ",") if page_lang() == "da" else text
-
-
-@bp.app_template_filter("money")
-def money_filter(value) -> str:
-    if value is None:
-        return ""
-    from flask_babel import format_decimal
-
-    return format_decimal(round(value), format="#,##0")
-
-
-@bp.app_template_filter("signed_money")
-def signed_money_filter(value) -> str:
-    if value is None:
-        return ""
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return sign + money_filter(abs(value))
-
-
-@bp.app_context_processor
-def _helpers():
-    def title(G, rid):
-        return G.nodes[rid]["role"].name(page_lang())
-
-    def kind_name(kind: str) -> str:
-        return {"promotion": _("promotion"), "lateral": _("lateral move"),
-                "reports_to": _("reports to"), "dotted": _("dotted line")}.get(kind, kind)
-
-    def period_name(period: str) -> str:
-        return {"year": _("per year"), "month": _("per month"),
-                "hour": _("per hour")}.get(period, period)
-
-    return {"role_title": title, "kind_name": kind_name, "period_name": period_name,
-            "lang": page_lang()}
-
-
