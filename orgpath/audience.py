@@ -232,8 +232,14 @@ def org_view(org: Org, audience: Audience) -> Org | None:
     dotted_rule = f["dotted"]
     dotted_hidden = not audience.allows(dotted_rule) and dotted_rule not in (SELF_WORD,
                                                                            MANAGER_WORD)
+    photo_rule = f["photo"]
+    photos_hidden = not audience.allows(photo_rule) and photo_rule not in (SELF_WORD,
+                                                                         MANAGER_WORD)
+    photo_per_person = not photos_hidden and not audience.allows(photo_rule)
+    no_photo: set[str] = set()
     people = []
-    changed = bool(drop) or dotted_hidden != org.dotted_hidden
+    changed = bool(drop) or dotted_hidden != org.dotted_hidden \
+        or photos_hidden != org.photos_hidden
     for p in org.people:
         if p.id in drop:
             continue
@@ -242,7 +248,11 @@ def org_view(org: Org, audience: Audience) -> Org | None:
             changes["manager_id"] = shown_manager(p.manager_id)
         if p.email and not allowed(f["email"], p):
             changes["email"] = None
-        if p.photo_url and (p.photo_consent is False or not allowed(f["photo"], p)):
+        if p.photo_consent is False or (photo_per_person and not allowed(f["photo"], p)):
+            no_photo.add(p.id)
+            if p.photo_url:
+                changes["photo_url"] = None
+        elif photos_hidden and p.photo_url:
             changes["photo_url"] = None
         if p.dotted_managers:
             keep = tuple(d for d in p.dotted_managers if d not in drop) \
@@ -253,9 +263,10 @@ def org_view(org: Org, audience: Audience) -> Org | None:
             changed = True
             p = dataclasses.replace(p, **changes)
         people.append(p)
-    if not changed:
+    if not changed and frozenset(no_photo) == org.photo_hidden:
         return org
-    return dataclasses.replace(org, people=tuple(people), dotted_hidden=dotted_hidden)
+    return dataclasses.replace(org, people=tuple(people), dotted_hidden=dotted_hidden,
+                               photos_hidden=photos_hidden, photo_hidden=frozenset(no_photo))
 
 
 def ladder_view(ladder: Ladder, audience: Audience) -> Ladder | None:

@@ -163,3 +163,5 @@ class Org:
     path: str | None = None
     access: Access | None = None  # None: the defaults of orgpath.audience
     dotted_hidden: bool = False  # an audience's view without dotted lines (absent in answers)
+    photos_hidden: bool = False  # an audience's view without any photo (photos/<id> files too)
+    photo_hidden: frozenset[str] = frozenset()  # people whose photo is never shown
