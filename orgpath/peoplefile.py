@@ -93,6 +93,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                         "matrix manager", "matrix managers", "stiplet linje"),
     "vacant": ("vacant", "is vacant", "vacancy", "open position", "open", "ledig",
                "ledig stilling"),
+    "photo_consent": ("photo_consent", "photo consent", "consent", "image consent",
+                      "fotosamtykke", "samtykke til foto"),
+    "opted_out": ("opted_out", "opted out", "opt out", "objected", "hidden", "hide",
+                  "fravalgt", "skjult"),
     # Worked-out columns of orgpath's own CSV/XLSX export (orgpath.render.sheets):
     # known, so reading an export back is quiet, and not used.
     "org_level": ("org level", "niveau i organisationen"),
