@@ -294,7 +294,7 @@ def init_app(app: Flask) -> None:
     app.secret_key = cfg["SECRET_KEY"] or secrets.token_hex(32)
     app.after_request(_mark)
     app.jinja_env.globals["login_url"] = login_url
-    app.jinja_env.globals["viewer"] = lambda: g.get("orgpath_viewer") or ANONYMOUS
+    app.jinja_env.globals["viewer"] = viewer
 
 
 __all__ = ["ANONYMOUS", "Viewer", "audience", "from_loopback", "init_app",

@@ -268,6 +268,19 @@ def json_ok(schema: dict, description: str = "OK") -> dict:
 
 
 BUSY = "Over the time budget, or too busy (Retry-After says when to try again)."
+UNAUTHORIZED = ("An Authorization: Bearer token was sent and is unknown, revoked or expired "
+                "(WWW-Authenticate: Bearer). Without the header the request is anonymous.")
+#: How a caller says who they are (docs/privacy.md); anonymous is allowed too (``{}``).
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer",
+               "description": "An API token from `orgpath token create NAME --groups ...`; "
+                              "it acts with its groups. Works in every auth mode."},
+    "cookie": {"type": "apiKey", "in": "cookie", "name": "session",
+               "description": "The session cookie set by signing in at /login "
+                              "(auth=oidc)."},
+}
+HIDDEN_NOTE = (" Something hidden from you answers 404 too, as if it did not exist; sign "
+               "in or send a token with the right groups.")
 
 
 def operation(summary: str, op_id: str, params: list, ok: dict, *,
@@ -278,6 +291,7 @@ def operation(summary: str, op_id: str, params: list, ok: dict, *,
     """
     responses = {"200": ok, "304": {"description": "Not modified (If-None-Match matched)."},
                  "400": problem("A parameter is not valid; `parameter` names it."),
+                 "401": problem(UNAUTHORIZED),
                  "404": problem("Unknown ladder or role; `suggestions` lists ids."),
                  "503": problem(BUSY)}
     for status, response in (errors or {}).items():
@@ -420,7 +434,10 @@ def document(config: Mapping[str, Any], fragments: tuple[Fragment, ...] = (),
                 "answer and chart carries an ETag and Cache-Control; If-None-Match gives 304. "
                 "Errors are RFC 9457 problem details (application/problem+json). Roles in "
                 "query strings may be named by id, title or alias; answers always carry ids. "
-                "Limits (maximum, maxLength) are this server's settings."),
+                "Limits (maximum, maxLength) are this server's settings. What an answer holds "
+                "depends on who asks (the access: rules of each ladder and org): send a "
+                "bearer token or the session cookie; hidden orgs, ladders and people answer "
+                "404 and hidden fields are absent."),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -428,7 +445,8 @@ def document(config: Mapping[str, Any], fragments: tuple[Fragment, ...] = (),
         "tags": [{"name": "ladders"}, {"name": "charts"}, {"name": "orgs"},
                  {"name": "service"}],
         "paths": all_paths,
-        "components": {"schemas": all_schemas},
+        "components": {"schemas": all_schemas, "securitySchemes": SECURITY_SCHEMES},
+        "security": [{}, {"bearer": []}, {"cookie": []}],
     }
     if baseline:
         doc["paths"]["/api/v1/ping"] = {"get": {

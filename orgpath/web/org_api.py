@@ -18,6 +18,7 @@ from orgpath.web.cache import json_response
 from orgpath.web.common import check_lang, int_arg, text_arg, visible_entries
 from orgpath.web.i18n import api_lang
 from orgpath.web.openapi import (
+    HIDDEN_NOTE,
     INT,
     STR,
     depth_param,
@@ -174,7 +175,8 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     pid = param("pid", "path", {"type": "string"}, "Person id, as in the people file.")
     cap = int(config["MAX_PEOPLE_PAGE"])
     tags = ("orgs",)
-    nf = {"404": problem("Unknown org or person; `suggestions` lists close ids.")}
+    nf = {"404": problem("Unknown org or person; `suggestions` lists close ids."
+                         + HIDDEN_NOTE)}
 
     def person_op(summary: str, op_id: str, schema: str, *extra: dict) -> dict:
         return operation(summary, op_id, [org, pid, *extra, lang_param()],
