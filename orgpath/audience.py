@@ -291,6 +291,27 @@ class Views:
         self.max_views = max_views
         self._items: OrderedDict[tuple, tuple[Any, Any, str] | None] = OrderedDict()
         self._lock = threading.Lock()
+        # (kind, id, version, audience) → what the caller made of a view: the hot path
+        self._made: OrderedDict[tuple, Any] = OrderedDict()
+
+    def made(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """``make()`` once per ``key`` (it should include the audience), then remembered.
+
+        For callers that wrap a view (the web's store entries): a repeated request
+        costs one dict lookup. Holds at most 8 × ``max_views`` keys.
+        """
+        try:
+            hit = self._made[key]
+        except KeyError:
+            pass
+        else:
+            return hit
+        out = make()
+        with self._lock:
+            self._made[key] = out
+            while len(self._made) > 8 * self.max_views:
+                self._made.popitem(last=False)
+        return out
 
     def get(self, kind: str, ident: str, version: str, value: Any, graph: Any,
             audience: Audience, build: Callable[[Any], Any]) -> tuple[Any, Any, str] | None:

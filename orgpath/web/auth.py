@@ -23,6 +23,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,7 +63,7 @@ class Viewer:
     authenticated: bool = False
     via: str | None = None  # "token", "proxy", "oidc"
 
-    @property
+    @cached_property
     def audience(self) -> Audience:
         """The :class:`~orgpath.audience.Audience` answers are built for."""
         return Audience(self.authenticated, self.groups, self.user, self.email, self.is_admin)
@@ -113,6 +114,7 @@ class _Auth:
             vary += [cfg["PROXY_USER_HEADER"], cfg["PROXY_EMAIL_HEADER"],
                      cfg["PROXY_GROUPS_HEADER"]]
         self.vary = vary
+        self.vary_text = ", ".join(vary)
 
     def make(self, user: str | None, email: str | None, groups, via: str) -> Viewer:
         gs = frozenset(x.strip() for x in groups if x and x.strip())
@@ -177,13 +179,21 @@ def _mark(response: Response) -> Response:
     if v is None:
         return response
     auth: _Auth = current_app.extensions["orgpath.auth"]
-    response.vary.update(auth.vary)
+    h = response.headers
+    vary = h.get("Vary")
+    if vary is None:
+        h["Vary"] = auth.vary_text
+    else:
+        have = {x.strip().lower() for x in vary.split(",")}
+        extra = [x for x in auth.vary if x.lower() not in have]
+        if extra:
+            h["Vary"] = ", ".join([vary, *extra])
     if v.authenticated and v.via != "none":  # under auth=none all share one audience
-        cc = response.headers.get("Cache-Control")
+        cc = h.get("Cache-Control")
         if cc is None:
-            response.headers["Cache-Control"] = "private, no-cache"
+            h["Cache-Control"] = "private, no-cache"
         elif "public" in cc:
-            response.headers["Cache-Control"] = cc.replace("public", "private")
+            h["Cache-Control"] = cc.replace("public", "private")
     return response
 
 

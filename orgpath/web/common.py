@@ -43,18 +43,23 @@ def view_of(kind: str, entry: Entry) -> Entry | None:
     the entry this returns (:mod:`orgpath.audience`), whose ``version`` includes the
     audience, so caches and ETags keyed by it never mix audiences.
     """
-    from orgpath.graph import ladder_graph
-    from orgpath.org import org_graph
     from orgpath.web.auth import audience
 
-    got = current_app.extensions["orgpath.views"].get(
-        kind, entry.id, entry.version, entry.value, entry.graph, audience(),
-        org_graph if kind == "org" else ladder_graph)
+    views = current_app.extensions["orgpath.views"]
+    who = audience()
+    return views.made((kind, entry.id, entry.version, entry.value is None, who),
+                      lambda: _make_view(views, kind, entry, who))
+
+
+def _make_view(views, kind: str, entry: Entry, who) -> Entry | None:
+    from orgpath.graph import ladder_graph
+    from orgpath.org import org_graph
+
+    got = views.get(kind, entry.id, entry.version, entry.value, entry.graph, who,
+                    org_graph if kind == "org" else ladder_graph)
     if got is None:
         return None
     value, graph, version = got
-    if value is entry.value and version == entry.version:
-        return entry
     return dataclasses.replace(entry, value=value, graph=graph, version=version)
 
 
