@@ -159,6 +159,7 @@ class TokenBook:
 
     def __init__(self, path: str | Path | None):
         self.path = Path(path) if path else None
+        self._where = str(self.path) if path else ""
         self._stamp: tuple[int, int] | None = None
         self._tokens: list[Token] = []
         self._lock = threading.Lock()
@@ -167,7 +168,7 @@ class TokenBook:
         if self.path is None:
             return []
         try:
-            st = self.path.stat()
+            st = os.stat(self._where)
             stamp = (st.st_mtime_ns, st.st_size)
         except FileNotFoundError:
             stamp = (0, 0)

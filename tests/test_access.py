@@ -487,3 +487,74 @@ def test_gunicorn_proxy_mode_bundled_sample(tmp_path, trusted):
     else:  # the same headers from a peer that is not trusted are ignored
         assert status == 404
         assert b"@nordlys.example" not in body
+
+
+def test_self_and_manager_rules(folder):
+    import dataclasses
+
+    from orgpath.model import Access
+
+    org, _ = read_org(folder / "secret.csv")
+    org = dataclasses.replace(org, access=Access("authenticated", {"email": "self",
+                                                                    "photo": "manager"}))
+
+    def emails(who: Audience) -> dict[str, str]:
+        return {p.id: p.email for p in org_view(org, who).people if p.email}
+
+    # p04 reports to p01, who reports to p00
+    p04 = Audience(True, frozenset(), "u4", EMAILS[4])
+    assert emails(p04) == {"p04": EMAILS[4]}
+    p00 = Audience(True, frozenset(), "u0", EMAILS[0].upper())  # any case
+    assert emails(p00) == {"p00": EMAILS[0]}
+    photos = {p.id for p in org_view(org, p00).people if p.photo_url}
+    assert "p04" in photos
+    assert "p00" not in photos
+    assert not any(p.photo_url for p in org_view(org, p04).people if p.id == "p01")
+    assert emails(Audience(True, frozenset({"hr"}))) == {}
+
+
+def test_openapi_declares_security_and_401(app, tokens):
+    doc = app.test_client().get("/api/v1/openapi.json").json
+    schemes = doc["components"]["securitySchemes"]
+    assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}
+    assert schemes["cookie"]["in"] == "cookie"
+    assert {} in doc["security"]
+    for path, item in doc["paths"].items():
+        if path in ("/api/v1/ping", "/api/v1/openapi.json"):  # never ask who is asking
+            continue
+        assert "401" in item["get"]["responses"], path
+    assert "hidden" in doc["paths"]["/api/v1/orgs/{org}"]["get"]["responses"]["404"][
+        "description"]
+    bad = app.test_client().get("/api/v1/orgs", headers={"Authorization": "Bearer nope"})
+    assert set(bad.json) == {"type", "title", "status", "detail", "instance"}
+
+
+@pytest.mark.parametrize(("base", "secure"), [("https://orgpath.example", True),
+                                              ("http://127.0.0.1", False)])
+def test_session_cookie_is_httponly_lax_and_secure_over_https(folder, base, secure):
+    app = create_app({"GRAPHS": str(folder), "AUTH": "oidc",
+                      "OIDC_ISSUER": "http://127.0.0.1:9/", "OIDC_CLIENT_ID": "x",
+                      "SECRET_KEY": "k" * 32})
+    c = app.test_client()
+    with c.session_transaction(base_url=base) as s:
+        s["viewer"] = {"user": "hanne", "email": "hanne@nordlys.example", "groups": ["hr"]}
+    cookie = c.get_cookie("session", domain=base.split("//")[1])
+    assert cookie is not None
+    assert cookie.http_only is True
+    assert cookie.same_site == "Lax"
+    assert cookie.secure is secure
+
+
+def test_oidc_needs_its_settings(folder):
+    from orgpath.settings import SettingError
+
+    with pytest.raises(SettingError, match="secret_key"):
+        create_app({"GRAPHS": str(folder), "AUTH": "oidc", "OIDC_ISSUER": "http://x/",
+                    "OIDC_CLIENT_ID": "x"})
+
+
+def test_no_setup_on_loopback_serves_the_sample_org_to_its_user():
+    c = create_app({"AUTH": ""}).test_client()
+    page = c.get("/api/v1/orgs/agency/people/a02")
+    assert page.status_code == 200
+    assert page.json["email"] == "oliver.hughes@nordlys.example"

@@ -43,7 +43,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from orgpath.audience import Audience
 from orgpath.settings import SettingError
-from orgpath.tokens import TokenBook
+from orgpath.tokens import Token, TokenBook
 from orgpath.web.errors import Problem
 from orgpath.web.i18n import page_lang, remember_lang
 from orgpath.web.security import parse_networks
@@ -115,6 +115,17 @@ class _Auth:
                      cfg["PROXY_GROUPS_HEADER"]]
         self.vary = vary
         self.vary_text = ", ".join(vary)
+        self._token_viewers: dict[Token, Viewer] = {}
+
+    def token_viewer(self, token: Token) -> Viewer:
+        """The viewer of a token, made once per token (a token is re-read as a new object)."""
+        v = self._token_viewers.get(token)
+        if v is None:
+            if len(self._token_viewers) > 1000:
+                self._token_viewers.clear()
+            v = self._token_viewers[token] = self.make("token:" + token.name, None,
+                                                       token.groups, "token")
+        return v
 
     def make(self, user: str | None, email: str | None, groups, via: str) -> Viewer:
         gs = frozenset(x.strip() for x in groups if x and x.strip())
@@ -138,9 +149,9 @@ def _identify(auth: _Auth) -> Viewer:
             found = auth.tokens.check(token) if token else None
             if found is None:
                 raise _unauthorized("The bearer token is not valid (unknown or revoked).")
-            if found.expired():
+            if found.expires is not None and found.expired():
                 raise _unauthorized(f"The bearer token {found.name!r} has expired.")
-            return auth.make("token:" + found.name, None, found.groups, "token")
+            return auth.token_viewer(found)
     if auth.mode == "proxy":
         if not _in(peer_address(), auth.proxies):
             return ANONYMOUS

@@ -174,7 +174,8 @@ def _health_schema() -> dict[str, Any]:
                     "properties": {"text": STR, "line": nullable("integer"),
                                    "message": STR}}},
             })},
-        }),
+        }, required=["status"], description="Only `status` unless the caller is in the "
+           "admin group or on loopback."),
     }
 
 
@@ -396,7 +397,8 @@ def _service_paths() -> dict[str, Any]:
             "operationId": "health", "tags": ["service"],
             "responses": {"200": {"description": "status ok or degraded",
                                   "content": {"application/json":
-                                              {"schema": ref("Health")}}}}}},
+                                              {"schema": ref("Health")}}},
+                          "401": problem(UNAUTHORIZED)}}},
         "/api/v1/openapi.json": {"get": {
             "summary": "This document", "operationId": "openapi", "tags": ["service"],
             "responses": {"200": {"description": "OpenAPI 3.1", "headers": ETAG_HEADERS,
