@@ -60,7 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["orgpath.api_cache"] = ResponseCache(app.config["API_CACHE_BYTES"])
     app.extensions["orgpath.chart_cache"] = ResponseCache(app.config["CHART_CACHE_BYTES"])
 
-    from orgpath.web import api, charts, errors, health, i18n, openapi, orgs, pages
+    from orgpath.web import api, charts, errors, health, history, i18n, openapi, orgs, pages
 
     Babel(app, locale_selector=i18n.babel_locale)
     i18n.init_app(app)
@@ -69,10 +69,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(charts.bp)
+    history.nest(pages.bp)  # the history pages, as pages.history.*
     app.register_blueprint(pages.bp)
     app.register_blueprint(orgs.bp)
     app.register_blueprint(orgs.api_bp)
     app.register_blueprint(orgs.charts_bp)
+    app.register_blueprint(history.api_bp)
     if app.config["BENCH_BASELINE"]:
         api.register_baseline(app)
     return app

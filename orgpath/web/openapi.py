@@ -143,9 +143,10 @@ def schemas() -> dict[str, Any]:
 
 def _extra_schemas() -> dict[str, Any]:
     """Component schemas of the org API (orgs.py)."""
+    from orgpath.web.history import openapi_parts as history_parts
     from orgpath.web.orgs import openapi_parts
 
-    return openapi_parts()["schemas"]
+    return openapi_parts()["schemas"] | history_parts()["schemas"]
 
 
 def _param(name: str, where: str, schema: dict, description: str,
@@ -265,6 +266,9 @@ def paths() -> dict[str, Any]:
     from orgpath.web.orgs import openapi_parts
 
     out.update(openapi_parts()["paths"])
+    from orgpath.web.history import openapi_parts as history_parts
+
+    out.update(history_parts()["paths"])
     return out
 
 
