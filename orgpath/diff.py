@@ -27,6 +27,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -172,9 +173,7 @@ def diff_people(old: Org, new: Org, *, ladder_graph: nx.MultiDiGraph | None = No
     kb = {k: _key(v) for k, v in b.items()}
     changed_a = {k: v for k, v in a.items() if kb.get(k) != ka[k]}
     changed_b = {k: v for k, v in b.items() if ka.get(k) != kb[k]}
-    totals = {"people_before": len(a), "people_after": len(b),
-              "vacant_before": sum(p.vacant for p in a.values()),
-              "vacant_after": sum(p.vacant for p in b.values())}
+    totals = {"people_before": len(a), "people_after": len(b)}
     names = {k: p.name for k, p in a.items()} | {k: p.name for k, p in b.items()}
     return _diff_maps(changed_a, changed_b, Counter(p.manager_id for p in a.values()
                                                     if p.manager_id),
@@ -201,6 +200,21 @@ def _aliases() -> dict[str, str]:
 _TRUE = {"true", "yes", "y", "1", "x", "ja"}
 
 
+def _columns(header: list[str], name: str) -> dict[str, int]:
+    """Canonical column → its index (first header that names it); id/name/manager required."""
+    aliases = _aliases()
+    col: dict[str, int] = {}
+    for i, h in enumerate(header):
+        canon = aliases.get(_norm(h))
+        if canon is not None and canon not in col:
+            col[canon] = i
+    missing = [c for c in ("id", "name", "manager_id") if c not in col]
+    if missing:
+        raise InputError([Diagnostic(name, 1, None, ERROR, f"missing required column '{c}'")
+                          for c in missing])
+    return col
+
+
 class _Rows:
     """One CSV version: its header's columns and each row's cells by id."""
 
@@ -215,49 +229,99 @@ class _Rows:
             header = next(reader)
         except StopIteration:
             raise InputError([Diagnostic(name, 1, None, ERROR, "the file is empty")]) from None
-        aliases = _aliases()
-        self.col: dict[str, int] = {}
-        for i, h in enumerate(header):
-            canon = aliases.get(_norm(h))
-            if canon is not None and canon not in self.col:
-                self.col[canon] = i
-        missing = [c for c in ("id", "name", "manager_id") if c not in self.col]
-        if missing:
-            raise InputError([Diagnostic(name, 1, None, ERROR,
-                                         f"missing required column '{c}'") for c in missing])
-        i_id, i_mgr = self.col["id"], self.col["manager_id"]
+        self.col = _columns(header, name)
         self._order: list[int] = []  # set by diff_people_csv when the headers differ
         self.rows: dict[str, list[str]] = {}
         self.teams: Counter = Counter()
-        i_vac = self.col.get("vacant")
-        self.vacant = 0
-        rows = self.rows
         try:
-            for row in reader:
-                if not row:
-                    continue
-                try:
-                    pid = row[i_id].strip()
-                    mgr = row[i_mgr].strip()
-                except IndexError:
-                    raise InputError([Diagnostic(name, reader.line_num, None, ERROR,
-                                                 f"row has {len(row)} fields but the header "
-                                                 f"has {len(header)}")]) from None
-                if not pid:
-                    raise InputError([Diagnostic(name, reader.line_num, None, ERROR,
-                                                 "missing id")])
-                if pid in rows:
-                    raise InputError([Diagnostic(name, reader.line_num, None, ERROR,
-                                                 f"duplicate id '{pid}'")])
-                rows[pid] = row
-                if mgr:
-                    self.teams[mgr] += 1
-                if i_vac is not None and i_vac < len(row) and \
-                        row[i_vac].strip().casefold() in _TRUE:
-                    self.vacant += 1
+            body = list(reader)
         except csv.Error as exc:
             raise InputError([Diagnostic(name, reader.line_num, None, ERROR,
                                          f"not a readable CSV row: {exc}")]) from None
+        if [] in body:
+            body = [r for r in body if r]
+        if not self._fast(body):
+            self._checked(body, name, len(header))
+        self.count = len(self.rows)
+
+    @classmethod
+    def _lines(cls, text: str, other: str, name: str) -> tuple[_Rows, set[str]] | None:
+        """``text`` indexed by plain line splitting, keeping only rows whose line is not in
+        ``other``; None when the file needs the CSV reader (quotes, a changed header...)."""
+        if '"' in text or '"' in other:
+            return None
+        lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+        theirs = other.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+        if lines[0] != theirs[0]:
+            return None
+        header = lines[0]
+        counts = {d: header.count(d) for d in (",", ";", "\t")}
+        delim = max(counts, key=counts.get) if any(counts.values()) else ","
+        self = cls.__new__(cls)
+        self.col = _columns(header.split(delim), name)
+        self._order = []
+        i_id, i_mgr = self.col["id"], self.col["manager_id"]
+        body = [line for line in lines[1:] if line]
+        need = max(i_id, i_mgr) + 1
+        heads = [line.split(delim, need) for line in body]
+        if heads and min(map(len, heads)) < need:
+            return None
+        ids = list(map(str.strip, map(itemgetter(i_id), heads)))
+        pos = dict(zip(ids, range(len(ids)), strict=True))
+        if len(pos) != len(ids) or "" in pos:
+            return None
+        self.teams = Counter(map(str.strip, map(itemgetter(i_mgr), heads)))
+        self.teams.pop("", None)
+        keep = set(theirs)
+        self.rows = {}
+        for line in body:
+            if line not in keep:
+                row = line.split(delim)
+                self.rows[row[i_id].strip()] = row
+        self.count = len(body)
+        self._lookup = lambda pid: body[pos[pid]].split(delim) if pid in pos else None
+        return self, keep
+
+    def row_of(self, pid: str) -> list[str] | None:
+        """The cells of ``pid``'s row, changed or not."""
+        if pid in self.rows:
+            return self.rows[pid]
+        lookup = getattr(self, "_lookup", None)
+        return lookup(pid) if lookup is not None else None
+
+    def _fast(self, body: list[list[str]]) -> bool:
+        """Index ``body`` with C-speed builtins; False when a row needs a closer look."""
+        i_id, i_mgr = self.col["id"], self.col["manager_id"]
+        if body and min(map(len, body)) <= max(i_id, i_mgr):
+            return False
+        ids = list(map(str.strip, map(itemgetter(i_id), body)))
+        rows = dict(zip(ids, body, strict=True))
+        if len(rows) != len(body) or "" in rows:
+            return False
+        self.rows = rows
+        self.teams = Counter(map(str.strip, map(itemgetter(i_mgr), body)))
+        self.teams.pop("", None)
+        return True
+
+    def _checked(self, body: list[list[str]], name: str, width: int) -> None:
+        """Index ``body`` row by row, stopping at the first bad row with its line."""
+        i_id, i_mgr = self.col["id"], self.col["manager_id"]
+        rows = self.rows
+        for n, row in enumerate(body, start=2):
+            try:
+                pid = row[i_id].strip()
+                mgr = row[i_mgr].strip()
+            except IndexError:
+                raise InputError([Diagnostic(name, n, None, ERROR,
+                                             f"row has {len(row)} fields but the header "
+                                             f"has {width}")]) from None
+            if not pid:
+                raise InputError([Diagnostic(name, n, None, ERROR, "missing id")])
+            if pid in rows:
+                raise InputError([Diagnostic(name, n, None, ERROR, f"duplicate id '{pid}'")])
+            rows[pid] = row
+            if mgr:
+                self.teams[mgr] += 1
 
     def cells(self, row: list[str]) -> tuple[str, ...]:
         """The row's values in canonical column order (so a reordered header still compares)."""
@@ -315,8 +379,13 @@ def diff_people_csv(old_text: str, new_text: str, *, name: str = "<people>",
     >>> [(c["category"], c["id"]) for c in diff_people_csv(old, new).changes]
     [('joined', 'c')]
     """
-    a = _Rows(old_text, f"{name} (old)")
-    b = _Rows(new_text, f"{name} (new)")
+    fast_a = _Rows._lines(old_text, new_text, f"{name} (old)")
+    fast_b = _Rows._lines(new_text, old_text, f"{name} (new)") if fast_a else None
+    if fast_a is not None and fast_b is not None:
+        a, b = fast_a[0], fast_b[0]
+    else:
+        a = _Rows(old_text, f"{name} (old)")
+        b = _Rows(new_text, f"{name} (new)")
     canon = sorted(set(a.col) | set(b.col))
     a._order = [a.col.get(c, 10**6) for c in canon]
     b._order = [b.col.get(c, 10**6) for c in canon]
@@ -338,14 +407,24 @@ def diff_people_csv(old_text: str, new_text: str, *, name: str = "<people>",
     for pid in list(changed_b):
         if pid in changed_a and _key(changed_a[pid]) == _key(changed_b[pid]):
             del changed_a[pid], changed_b[pid]
-    names = {}
-    for m in set(a.teams) | set(b.teams):
-        rows, side = (b.rows, b) if m in b.rows else (a.rows, a)
-        i = side.col["name"]
-        names[m] = rows[m][i].strip() if m in rows and i < len(rows[m]) else m
-    totals = {"people_before": len(a.rows), "people_after": len(b.rows),
-              "vacant_before": a.vacant, "vacant_after": b.vacant}
-    return _diff_maps(changed_a, changed_b, a.teams, b.teams, totals, ladder_graph, names)
+    totals = {"people_before": a.count, "people_after": b.count}
+    return _diff_maps(changed_a, changed_b, a.teams, b.teams, totals, ladder_graph,
+                      _Names(a, b))
+
+
+class _Names:
+    """A manager's name, looked up only for the teams a diff lists."""
+
+    def __init__(self, *sides: _Rows):
+        self.sides = sides
+
+    def get(self, pid: str, default: str) -> str:
+        for side in reversed(self.sides):
+            row = side.row_of(pid)
+            i = side.col["name"]
+            if row is not None and i < len(row):
+                return row[i].strip() or default
+        return default
 
 
 # --- ladders ------------------------------------------------------------------------------
