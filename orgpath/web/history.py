@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from orgpath import gitrepo
@@ -308,7 +309,8 @@ def headcount_chart(org: str, fmt: str):
     dept = _department(series)
     head = series[-1]["commit"] if series else ""
     title = entry.value.title + (f" · {dept}" if dept else "")
-    words = {"people": _("People"), "date": _("Date"), "all": _("Everyone")}
+    with force_locale(lang):  # a chart speaks its ?lang, whatever the page cookie says
+        words = {"people": _("People"), "date": _("Date"), "all": _("Everyone")}
     return cached_response(
         "orgpath.chart_cache", ("headcount", org, head, entry.version, dept, fmt, lang),
         lambda: draw(series, fmt, title=title, department=dept, labels=words), MEDIA[fmt],
@@ -335,10 +337,12 @@ def diff_chart(org: str, fmt: str):
     h = _history()
     h.require()
     old, new = _pair(h, entry)
-    words = {"joined": _("Joined"), "moved": _("Moved"), "retitled": _("New title or role"),
-             "left": _("Left"), "same": _("Unchanged")}
-    title = _("Changes %(old)s → %(new)s", old=old.commit.time.date().isoformat(),
-              new=new.commit.time.date().isoformat())
+    with force_locale(lang):
+        words = {"joined": _("Joined"), "moved": _("Moved"),
+                 "retitled": _("New title or role"), "left": _("Left"),
+                 "same": _("Unchanged")}
+        title = _("Changes %(old)s → %(new)s", old=old.commit.time.date().isoformat(),
+                  new=new.commit.time.date().isoformat())
 
     def produce() -> bytes:
         a, b = h.entry_at(entry, old.commit.id), h.entry_at(entry, new.commit.id)
