@@ -307,3 +307,29 @@ def _env() -> dict:
 
     root = str(Path(__file__).resolve().parent.parent)
     return {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def test_reordered_columns_are_not_changes():
+    old = "id,name,manager_id,title\na,Ann,,CEO\nb,Bob,a,Analyst\n"
+    new = "name,id,title,manager_id\nAnn,a,CEO,\nBob,b,Lead,a\n"
+    d = diff_people_csv(old, new)
+    assert [(c["category"], c["id"], c["to"]) for c in d.changes] == [("retitled", "b", "Lead")]
+
+
+def test_people_json_versions_diff_through_the_reader():
+    from orgpath.history import diff_blobs
+
+    old = b'[{"id": "a", "name": "Ann", "manager_id": null}]'
+    new = b'[{"id": "a", "name": "Ann", "manager_id": null}, {"id": "b", "name": "Bo", ' \
+          b'"manager_id": "a"}]'
+    d = diff_blobs("org", "team.people.json", old, new)
+    assert [(c["category"], c["id"]) for c in d.changes] == [("joined", "b")]
+
+
+def test_a_broken_people_json_version_names_its_side():
+    from orgpath.diagnostics import InputError
+    from orgpath.history import diff_blobs
+
+    with pytest.raises(InputError, match=r"new:team\.people\.json"):
+        diff_blobs("org", "team.people.json",
+                   b'[{"id": "a", "name": "Ann", "manager_id": null}]', b"[{")
