@@ -17,7 +17,9 @@ orgpath.gitrepo.RevisionError: revision '--output=/etc/passwd' must not start wi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,11 +104,24 @@ def _commit(c) -> Commit:
                   author=c.author.name, message=message[0] if message else "")
 
 
+def _locked(method):
+    """Run ``method`` holding the repository's lock: one pygit2 repository object is not
+    meant to be used by several threads at once (gunicorn workers run threads)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Repo:
     """The git repository around a folder; paths are given relative to that folder or the root."""
 
     def __init__(self, repo, folder: Path):
         self._repo = repo
+        self._lock = threading.RLock()
         self.root = Path(repo.workdir).resolve() if repo.workdir else Path(repo.path)
         self.folder = folder.resolve()
 
@@ -145,6 +160,7 @@ class Repo:
 
     # --- commits ---------------------------------------------------------------------
 
+    @_locked
     def resolve(self, rev: str):
         """The commit ``rev`` names (a date ``YYYY-MM-DD`` means the last commit that day)."""
         if _DATE.match(rev or ""):
@@ -160,6 +176,7 @@ class Repo:
         """The :class:`Commit` of ``rev``."""
         return _commit(self.resolve(rev))
 
+    @_locked
     def commit_as_of(self, day: dt.date):
         """The newest commit on the first-parent line of HEAD made on or before ``day``."""
         limit = settings.get("max_history_commits")
@@ -179,6 +196,7 @@ class Repo:
 
     # --- files -----------------------------------------------------------------------
 
+    @_locked
     def blob_id(self, commit, path: str) -> str | None:
         """The object id of ``path`` in ``commit``'s tree, or None when it is absent."""
         try:
@@ -187,6 +205,7 @@ class Repo:
             return None
         return str(entry.id) if entry.type_str == "blob" else None
 
+    @_locked
     def read_blob(self, oid: str, max_bytes: int) -> bytes:
         """The bytes of the blob ``oid``; :class:`RevisionError` when larger than ``max_bytes``."""
         blob = self._repo[oid]
@@ -203,6 +222,7 @@ class Repo:
             raise RevisionError(f"{path} does not exist at {rev} ({str(c.id)[:8]})")
         return Version(_commit(c), oid), self.read_blob(oid, max_bytes)
 
+    @_locked
     def files_at(self, rev: str, folder: str) -> dict[str, str]:
         """Every file directly in ``folder`` (a repository path, '' for the root) at ``rev``."""
         c = self.resolve(rev)
@@ -217,6 +237,7 @@ class Repo:
             tree = self._repo[tree.id]
         return {e.name: str(e.id) for e in tree if e.type_str == "blob"}
 
+    @_locked
     def log(self, path: str, *, limit: int | None = None, also: str | None = None) \
             -> list[Version]:
         """The commits (newest first, following first parents) that changed ``path``.

@@ -82,10 +82,10 @@ def _ladder_graph(ctx: click.Context, folder: Path | None, name: str) -> nx.Mult
 
 
 def _term(value: Any) -> str:
-    """Text safe to print on a terminal: control characters (escape sequences) shown escaped.
+    r"""Text safe to print on a terminal: control characters (escape sequences) shown escaped.
 
-    >>> _term("Eva\x1b[31m")
-    'Eva\\x1b[31m'
+    >>> print(_term("Eva\x1b[31m\r"))
+    Eva\x1b[31m\r
     """
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(value))
 
