@@ -147,12 +147,12 @@ def diff(ctx: click.Context, old: str | None, new: str | None, since: str | None
     \b
     Each side is a file path or REV:path in the git repository:
       orgpath diff HEAD~3:graphs/agency.csv graphs/agency.csv
-      orgpath diff main:graphs/account-management.yaml graphs/account-management.yaml \
-        --format markdown
+      orgpath diff main:graphs/sales.yaml graphs/sales.yaml --format markdown
       orgpath --graphs graphs diff --since origin/main --fail-on removed-roles,left
     People: joined, left, moved (manager), promoted (ladder level rose), role and title,
     department, vacancies, dotted lines, team sizes. Ladders: roles added, removed,
     renamed; level, track, reporting line; moves; skills; salary bands.
+    Exit codes: 0, 1 for an error, 3 when --fail-on matched (see docs/history.md).
     """
     from orgpath.store import Store
 
