@@ -68,6 +68,7 @@ def test_org_changes_page_lists_commits_with_summaries(client):
     assert "Test Author" in page
     assert "2024-03-20" in page
     assert 'id="headcount-chart"' in page
+    assert "/orgs/acme/headcount.svg?lang=en&amp;department=Growth" in page
 
 
 def test_ladder_changes_page(client):

@@ -199,6 +199,10 @@ def _changes_page(kind: str, ident: str):
     if kind == "org":
         headcount = {f: url_for("history_api.headcount_chart", org=ident, fmt=f, lang=lang)
                      for f in ("svg", "png")}
+        depts = sorted({d for p in h.headcount(entry) for d in p["departments"]})
+        headcount["departments"] = [
+            (d, url_for("history_api.headcount_chart", org=ident, fmt="svg", lang=lang,
+                        department=d)) for d in depts]
     return _page(template_name_or_list="changes.html", **base, no_git=False, changes=changes,
                  total=total, page=page, pages=max(1, -(-total // per_page)),
                  headcount=headcount)
