@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -245,49 +246,58 @@ class _Rows:
         self.count = len(self.rows)
 
     @classmethod
-    def _lines(cls, text: str, other: str, name: str) -> tuple[_Rows, set[str]] | None:
-        """``text`` indexed by plain line splitting, keeping only rows whose line is not in
-        ``other``; None when the file needs the CSV reader (quotes, a changed header...)."""
-        if '"' in text or '"' in other:
+    def pair(cls, old: str, new: str, name: str) -> tuple[_Rows, _Rows] | None:
+        """Both versions indexed without the CSV reader: each text is split into lines once,
+        only the lines found in one version alone are split into cells, and ids and
+        managers come from one regular-expression pass. None when a file needs the CSV
+        reader (quotes, a changed header, a short row, a duplicate id)."""
+        if '"' in old or '"' in new:
             return None
-        lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
-        theirs = other.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
-        if lines[0] != theirs[0]:
+        texts = [t.lstrip("\ufeff").replace("\r\n", "\n") for t in (old, new)]
+        lines = [t.split("\n") for t in texts]
+        header = lines[0][0]
+        if header != lines[1][0]:
             return None
-        header = lines[0]
         counts = {d: header.count(d) for d in (",", ";", "\t")}
         delim = max(counts, key=counts.get) if any(counts.values()) else ","
-        self = cls.__new__(cls)
-        self.col = _columns(header.split(delim), name)
-        self._order = []
-        i_id, i_mgr = self.col["id"], self.col["manager_id"]
-        body = [line for line in lines[1:] if line]
-        need = max(i_id, i_mgr) + 1
-        heads = [line.split(delim, need) for line in body]
-        if heads and min(map(len, heads)) < need:
-            return None
-        ids = list(map(str.strip, map(itemgetter(i_id), heads)))
-        pos = dict(zip(ids, range(len(ids)), strict=True))
-        if len(pos) != len(ids) or "" in pos:
-            return None
-        self.teams = Counter(map(str.strip, map(itemgetter(i_mgr), heads)))
-        self.teams.pop("", None)
-        keep = set(theirs)
-        self.rows = {}
-        for line in body:
-            if line not in keep:
-                row = line.split(delim)
-                self.rows[row[i_id].strip()] = row
-        self.count = len(body)
-        self._lookup = lambda pid: body[pos[pid]].split(delim) if pid in pos else None
-        return self, keep
+        col = _columns(header.split(delim), name)
+        i_id, i_mgr = col["id"], col["manager_id"]
+        cell = f"([^{re.escape(delim)}\\n]*)"
+        rx = re.compile("(?m)^" + re.escape(delim).join(
+            cell for _ in range(max(i_id, i_mgr) + 1)))
+        sets = [set(x) for x in lines]
+        out = []
+        for text, mine, theirs in zip(texts, lines, reversed(sets), strict=True):
+            self = cls.__new__(cls)
+            self.col, self._order = col, []
+            self.count = len(mine) - 1 - mine.count("")
+            found = rx.findall(text)[1:]
+            if len(found) != self.count:
+                return None
+            ids = list(map(str.strip, map(itemgetter(i_id), found)))
+            pos = dict(zip(ids, range(len(ids)), strict=True))
+            if len(pos) != len(ids) or "" in pos:
+                return None
+            self.teams = Counter(map(str.strip, map(itemgetter(i_mgr), found)))
+            self.teams.pop("", None)
+            self.rows = {}
+            for line in set(mine[1:]) - theirs:
+                if line:
+                    row = line.split(delim)
+                    self.rows[row[i_id].strip()] = row
+            self._body = [line for line in mine[1:] if line]
+            self._pos, self._delim = pos, delim
+            out.append(self)
+        return out[0], out[1]
 
     def row_of(self, pid: str) -> list[str] | None:
         """The cells of ``pid``'s row, changed or not."""
         if pid in self.rows:
             return self.rows[pid]
-        lookup = getattr(self, "_lookup", None)
-        return lookup(pid) if lookup is not None else None
+        pos = getattr(self, "_pos", None)  # set by pair(): rows kept as lines
+        if pos is None or pid not in pos:
+            return None
+        return self._body[pos[pid]].split(self._delim)
 
     def _fast(self, body: list[list[str]]) -> bool:
         """Index ``body`` with C-speed builtins; False when a row needs a closer look."""
@@ -379,10 +389,9 @@ def diff_people_csv(old_text: str, new_text: str, *, name: str = "<people>",
     >>> [(c["category"], c["id"]) for c in diff_people_csv(old, new).changes]
     [('joined', 'c')]
     """
-    fast_a = _Rows._lines(old_text, new_text, f"{name} (old)")
-    fast_b = _Rows._lines(new_text, old_text, f"{name} (new)") if fast_a else None
-    if fast_a is not None and fast_b is not None:
-        a, b = fast_a[0], fast_b[0]
+    fast = _Rows.pair(old_text, new_text, name)
+    if fast is not None:
+        a, b = fast
     else:
         a = _Rows(old_text, f"{name} (old)")
         b = _Rows(new_text, f"{name} (new)")

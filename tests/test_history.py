@@ -333,3 +333,19 @@ def test_a_broken_people_json_version_names_its_side():
     with pytest.raises(InputError, match=r"new:team\.people\.json"):
         diff_blobs("org", "team.people.json",
                    b'[{"id": "a", "name": "Ann", "manager_id": null}]', b"[{")
+
+
+def test_short_row_falls_back_to_the_csv_reader_and_names_the_line():
+    from orgpath.diagnostics import InputError
+
+    old = "id,name,manager_id\na,Ann,\nb,Bob,a\n"
+    with pytest.raises(InputError, match=r"p \(new\):3: error: row has 2 fields"):
+        diff_people_csv(old, "id,name,manager_id\na,Ann,\nb,Bob\n", name="p")
+
+
+def test_blank_lines_and_crlf_are_not_changes():
+    old = "id,name,manager_id\na,Ann,\nb,Bob,a\n"
+    new = "id,name,manager_id\r\na,Ann,\r\n\r\nb,Bob,a\r\nc,Cy,b\r\n"
+    d = diff_people_csv(old, new)
+    assert [(c["category"], c["id"]) for c in d.changes] == [("joined", "c")]
+    assert d.teams == [{"manager": "b", "name": "Bob", "before": 0, "after": 1}]
