@@ -33,9 +33,9 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
     ctx.obj = Store(graphs or default_graphs_dir())
 
 
-from orgpath.cli import export, ladder, people, serve  # noqa: E402  (commands register here)
+from orgpath.cli import diff, export, ladder, people, serve  # noqa: E402  (commands register here)
 
 for command in (*ladder.COMMANDS, export.export, people.people, serve.serve,
-                serve.settings_cmd):
+                serve.settings_cmd, diff.diff):
     main.add_command(command)
 export.export.add_command(people.org)
