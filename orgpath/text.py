@@ -1,0 +1,155 @@
+"""Text helpers shared by readers, queries, the store and the CLI.
+
+Folding for matching what people type, "did you mean" suggestions, terminal-safe
+printing of user data, and the bounded input checks (size, nesting, YAML aliases)
+that run on raw text before a parser sees it.
+
+>>> fold("Kundechef Æble Ångström")
+'kundechef aeble angstrom'
+>>> nearest(["account-manager", "account-executive"], "acount-manager")
+['account-manager']
+>>> printable("Ann\\x1b[31m\\u202eevil\\r")
+'Ann[31mevil'
+>>> too_deep("a: [[1], {b: [2]}]", 4), too_deep("a: [[1], {b: [2]}]", 3)
+(None, 13)
+>>> too_deep('{"a": "[[[[", "b": 1}', 1, yaml=False) is None
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# C0/C1 controls (but tab), DEL, and the Unicode bidi controls (embeddings,
+# overrides, isolates, marks) that can make printed text lie about its order.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+#: "Did you mean" hints are looked up for this many problems of a file, then dropped:
+#: each costs a fuzzy match over every known name, which must not make a file of
+#: thousands of bad references quadratic.
+HINTED_PROBLEMS = 50
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents, for matching what people type."""
+    text = text.casefold().replace("æ", "ae").replace("ø", "o").replace("ß", "ss")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.split())
+
+
+def nearest(items: Iterable[str], query: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """Close matches for ``query`` among ``items`` (for "did you mean" hints), best first."""
+    return difflib.get_close_matches(query, list(items), n=n, cutoff=cutoff)
+
+
+def did_you_mean(query: str, items: Iterable[str], *, n: int = 1, cutoff: float = 0.6,
+                 style: str = " (did you mean {}?)") -> str:
+    """A hint such as `` (did you mean 'level'?)`` naming close matches, or ``""``.
+
+    >>> did_you_mean("levle", ["level", "title"])
+    " (did you mean 'level'?)"
+    >>> did_you_mean("zzz", ["level"])
+    ''
+    """
+    close = nearest(items, query, n=n, cutoff=cutoff)
+    return style.format(", ".join(repr(c) for c in close)) if close else ""
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (terminal escapes, CR/LF, bidi controls) removed.
+
+    For user data printed to a terminal: a name cannot move the cursor, recolour
+    the screen or reverse the order of what follows it.
+    """
+    return _UNSAFE.sub("", text)
+
+
+def printable_lines(text: str) -> str:
+    """As :func:`printable`, but each line kept: for multi-line messages."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+# --- bounded input checks -----------------------------------------------------------
+
+
+def too_deep(text: str, limit: int, *, yaml: bool = True) -> int | None:
+    """The offset in ``text`` where nesting first goes deeper than ``limit``, else None.
+
+    Counts ``[``/``{`` outside strings and comments, and for YAML (``yaml=True``)
+    the block structure too: each deeper indentation and each ``- `` opening a
+    line is a level, so ``a:\\n  b:\\n    c: 1`` is 3 deep. Linear in the length
+    of the text and it never parses, so it is safe on any bytes: hostile files are
+    refused before libyaml or json recurse into them. The count is an upper
+    bound (a block scalar's text may count as one more level).
+    """
+    depth = 0  # flow depth: open [ and {
+    indents: list[int] = []  # YAML block indentation levels open
+    i, n = 0, len(text)
+    line_start = True
+    quote = ""
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 2
+                continue
+            if c == quote:
+                if quote == "'" and i + 1 < n and text[i + 1] == "'":
+                    i += 2
+                    continue
+                quote = ""
+            i += 1
+            continue
+        if line_start and yaml and depth == 0:
+            line_start = False
+            j = i
+            while j < n and text[j] == " ":
+                j += 1
+            if j < n and text[j] not in "\n\r#":
+                while indents and indents[-1] >= j - i:
+                    indents.pop()
+                indents.append(j - i)
+                while j + 1 < n and text[j] in "-?" and text[j + 1] in " \t":
+                    j += 2
+                    while j < n and text[j] == " ":
+                        j += 1
+                    indents.append(j - i)
+                if len(indents) > limit:
+                    return j
+            i = j
+            continue
+        if c == "\n":
+            line_start = True
+        elif c in "[{":
+            depth += 1
+            if depth + len(indents) > limit:
+                return i
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        elif c == '"' and (not yaml or _starts_scalar(text, i)):
+            quote = c
+        elif c == "'" and yaml and _starts_scalar(text, i):
+            quote = c
+        elif c == "#" and yaml and (i == 0 or text[i - 1] in " \t\n"):
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        i += 1
+    return None
+
+
+def _starts_scalar(text: str, i: int) -> bool:
+    """Whether the quote at ``i`` opens a quoted YAML scalar (not an apostrophe in text)."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] in "[{,:-?\n"
+
+
+__all__ = ["HINTED_PROBLEMS", "did_you_mean", "fold", "nearest", "printable", "printable_lines",
+           "too_deep"]
