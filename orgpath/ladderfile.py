@@ -30,6 +30,7 @@ from typing import Any
 import networkx as nx
 
 from orgpath import queries
+from orgpath.bulk import gc_paused
 from orgpath.diagnostics import ERROR, Diagnostic
 from orgpath.graph import LATERAL, PROMOTION, REPORTS_TO, ladder_graph, moves_graph
 from orgpath.model import LANGUAGES, Ladder, Move, Role, Salary
@@ -409,7 +410,8 @@ def parse_ladder(text: str, filename: str = "<ladder>", *,
     """
     doc = _Doc(filename)
     try:
-        ladder = _parse(doc, text, limits or Limits.from_environment())
+        with gc_paused():  # tens of thousands of small objects: no full collections meanwhile
+            ladder = _parse(doc, text, limits or Limits.from_environment())
     except Refused as refused:
         return None, [refused.diagnostic]
     except Exception as exc:  # noqa: BLE001  (the last guard: a reader never raises)

@@ -29,19 +29,28 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import difflib
 import io
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import yaml
 
 from orgpath.bulk import gc_paused
 from orgpath.diagnostics import ERROR, WARNING, Diagnostic
 from orgpath.model import Org, Person
+from orgpath.safeio import (
+    Deadline,
+    Limits,
+    Refused,
+    YamlDoc,
+    decode,
+    parse_json,
+    parse_yaml,
+    read_bytes,
+    read_text,
+)
+from orgpath.text import did_you_mean
 
 __all__ = [
     "COLUMNS",
@@ -124,43 +133,46 @@ def manifest_path(path: Path) -> Path:
     return path.with_name(org_id_for(path) + ".org.yaml")
 
 
-def read_manifest(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+def read_manifest(path: Path, *,
+                  limits: Limits | None = None) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Read an ``*.org.yaml`` manifest: ``({"title": ..., "ladder": ...}, diagnostics)``.
 
     Never raises on bad input; a broken manifest gives ``{}`` and an error.
+    ``limits`` (default: from the settings) bound its size
+    (``max_manifest_bytes``), nesting, YAML aliases and load time.
     """
+    limits = limits or Limits.from_environment()
     name = str(path)
+    doc = YamlDoc(name, root="manifest")
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        return {}, [Diagnostic(name, None, None, ERROR, f"cannot read file: {exc.strerror}")]
-    except UnicodeDecodeError as exc:
-        return {}, [Diagnostic(name, None, None, ERROR,
-                               f"the file is not UTF-8 text (byte {exc.start})")]
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        col = mark.column + 1 if mark is not None else None
-        why = getattr(exc, "problem", None) or str(exc)
-        return {}, [Diagnostic(name, line, col, ERROR, f"not valid YAML: {why}")]
+        text = read_text(path, max_bytes=limits.max_manifest_bytes, setting="max_manifest_bytes")
+        data = parse_yaml(text, doc, limits=limits, what="manifest", allow_empty=True)
+    except Refused as refused:
+        return {}, [refused.diagnostic]
+    except Exception as exc:  # noqa: BLE001  (the last guard: a reader never raises)
+        return {}, [_internal(name, exc)]
+    if doc.diagnostics:
+        return {}, doc.diagnostics
     if data is None:
         return {}, []
     if not isinstance(data, dict):
         return {}, [Diagnostic(name, 1, None, ERROR,
                                "a manifest must be a mapping (title: ..., ladder: ...)")]
-    diags = []
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in _MANIFEST_KEYS:
-            diags.append(Diagnostic(name, None, None, WARNING,
-                                    f"unknown manifest key {key!r} ignored"))
+            doc.warning((key, "<key>"), f"unknown manifest key {key!r} ignored"
+                        + did_you_mean(str(key), sorted(_MANIFEST_KEYS)))
         elif value is not None and not isinstance(value, str):
-            diags.append(Diagnostic(name, None, None, ERROR, f"{key!r} must be text"))
+            doc.error((key,), f"{key!r} must be text")
         elif value is not None:
             out[key] = value
-    return out, diags
+    return out, doc.diagnostics
+
+
+def _internal(name: str, exc: Exception) -> Diagnostic:
+    return Diagnostic(name, None, None, ERROR, "the file could not be read "
+                      f"({type(exc).__name__}: {str(exc)[:200]}); please report this")
 
 
 def load_manifest(path: Path) -> dict[str, Any]:
@@ -173,13 +185,6 @@ def load_manifest(path: Path) -> dict[str, Any]:
 
 
 # --- reading rows -----------------------------------------------------------------------
-
-
-class _Rejected(Exception):
-    """The file cannot be read at all (one diagnostic says why)."""
-
-    def __init__(self, diag: Diagnostic):
-        self.diag = diag
 
 
 def _sniff(header_line: str) -> str:
@@ -201,9 +206,9 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list
     try:
         header = next(reader)
     except StopIteration:
-        raise _Rejected(Diagnostic(name, 1, None, ERROR, "the file is empty")) from None
+        raise Refused(Diagnostic(name, 1, None, ERROR, "the file is empty")) from None
     except csv.Error as exc:
-        raise _Rejected(Diagnostic(name, 1, None, ERROR,
+        raise Refused(Diagnostic(name, 1, None, ERROR,
                                    f"cannot read the header: {exc}")) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -214,7 +219,7 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise _Rejected(Diagnostic(name, reader.line_num, None, ERROR,
+                raise Refused(Diagnostic(name, reader.line_num, None, ERROR,
                                            f"malformed CSV: {exc}")) from None
             start, last = last + 1, reader.line_num
             if row and any(row):
@@ -223,40 +228,25 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list
     return header, rows()
 
 
-def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Objects of a JSON people file as (line, values) in the order of a common header."""
-    dec = json.JSONDecoder()
-    ws = " \t\r\n"
+def _json_rows(text: str, name: str, rep: _Report,
+               limits: Limits) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Objects of a JSON people file as (line, values) in the order of a common header.
 
-    def fail(pos: int, msg: str) -> _Rejected:
-        return _Rejected(Diagnostic(name, text.count("\n", 0, pos) + 1, None, ERROR, msg))
-
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(exc.pos, f"not valid JSON: {exc.msg}") from None
+    Duplicate keys (a second ``"people"``, an ``"id"`` given twice) are errors in ``rep``.
+    """
+    whole, duplicates = parse_json(text, name, limits=limits)
+    for d in duplicates:
+        rep.error(d.line, d.message)
+    shape = 'a JSON people file is a list of people or {"people": [...]}'
     if isinstance(whole, dict):
         items = whole.get("people")
         if not isinstance(items, list):
-            raise fail(0, 'a JSON people file is a list of people or {"people": [...]}')
-        # where the list starts: the first '[' after the "people" key
-        key = text.find('"people"')
-        pos = text.find("[", key if key >= 0 else 0)
+            raise Refused(Diagnostic(name, 1, None, ERROR, shape))
     elif isinstance(whole, list):
         items = whole
-        pos = text.find("[")
     else:
-        raise fail(0, 'a JSON people file is a list of people or {"people": [...]}')
-    # Walk the array once more with raw_decode to learn the line of every object.
-    lines: list[int] = []
-    i, line, seen = pos + 1, 1 + text.count("\n", 0, pos + 1), pos + 1
-    for _ in items:
-        while text[i] in ws or text[i] == ",":
-            i += 1
-        line += text.count("\n", seen, i)
-        seen = i
-        lines.append(line)
-        _, i = dec.raw_decode(text, i)
+        raise Refused(Diagnostic(name, 1, None, ERROR, shape))
+    lines = _object_lines(text, items, is_list=isinstance(whole, list))
     # Each object may spell its keys its own way: map every key to its column
     # name first (an unknown key stays as it is and is warned about once).
     header: list[str] = []
@@ -284,7 +274,7 @@ def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, lis
     def rows() -> Iterator[tuple[int, list[str]]]:
         for ln, obj in zip(lines, items, strict=True):
             if not isinstance(obj, dict):
-                raise _Rejected(Diagnostic(name, ln, None, ERROR,
+                raise Refused(Diagnostic(name, ln, None, ERROR,
                                            "each person must be a JSON object"))
             row = [""] * len(header)
             for k, v in obj.items():
@@ -296,20 +286,43 @@ def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, lis
     return header, rows()
 
 
-def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-        offset = 3
-    else:
-        offset = 0
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _Rejected(Diagnostic(
-            name, line, None, ERROR,
-            f"the file is not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at byte offset "
-            f"{exc.start + offset}); save it as UTF-8")) from None
+def _object_lines(text: str, items: list, *, is_list: bool) -> list[int | None]:
+    """The line each item of the people list starts on, by one scan of the (valid) JSON."""
+    lines: list[int | None] = []
+    depth, target, line = 0, None, 1
+    after_people = False  # just read the top-level "people" key: its list is the target
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c in " \t\r,:":
+            pass
+        elif c == "]" and depth == target:
+            break
+        else:
+            if depth == target:
+                lines.append(line)
+            if c in "[{":
+                depth += 1
+                if c == "[" and target is None and (depth == 1 and is_list or after_people):
+                    target = depth
+                after_people = False
+            elif c in "]}":
+                depth -= 1
+            elif c == '"':
+                j = i + 1
+                while text[j] != '"':
+                    j += 2 if text[j] == "\\" else 1
+                if depth == 1 and not is_list and target is None and not lines:
+                    after_people = text[i:j + 1] == '"people"' and \
+                        text[j + 1:j + 64].lstrip().startswith(":")
+                i = j
+            else:  # a number, true, false or null
+                while i + 1 < n and text[i + 1] not in ",]} \t\r\n":
+                    i += 1
+        i += 1
+    return lines if len(lines) == len(items) else [None] * len(items)
 
 
 # --- the org ---
@@ -392,8 +405,7 @@ def _who(pid: str, name: str) -> str:
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return did_you_mean(word, known, n=3, style="; did you mean {}?")
 
 
 def _role_resolver(ladder_graph: nx.MultiDiGraph):
@@ -421,7 +433,7 @@ def _role_resolver(ladder_graph: nx.MultiDiGraph):
 
 
 def read_org(
-    path: Path, ladder_graph: nx.MultiDiGraph | None = None
+    path: Path, ladder_graph: nx.MultiDiGraph | None = None, *, limits: Limits | None = None
 ) -> tuple[Org | None, list[Diagnostic]]:
     """Read and check a people file (CSV or ``*.people.json``). Never raises on bad input.
 
@@ -430,6 +442,9 @@ def read_org(
     person's ``role`` (an id, a title in any language or an alias, ignoring case
     and accents) is resolved to the ladder's role id; unknown roles are warnings.
     The manifest beside the file gives the org's ``title`` and ``ladder``.
+    ``limits`` (default: from the settings) bound the file's size
+    (``max_people_bytes``), its people (``max_org_people``), JSON nesting and the
+    load time; special files (FIFOs, devices, folders) are refused unread.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "loop.csv"
@@ -440,26 +455,29 @@ def read_org(
     """
     path = Path(path)
     name = str(path)
+    limits = limits or Limits.from_environment()
     rep = _Report(name)
     manifest: dict[str, Any] = {}
     mpath = manifest_path(path)
     if mpath.exists():
-        manifest, mdiags = read_manifest(mpath)
+        manifest, mdiags = read_manifest(mpath, limits=limits)
         for d in mdiags:
             (rep.errors if d.severity == ERROR else rep.warnings).append(d)
     try:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise _Rejected(Diagnostic(name, None, None, ERROR,
-                                       f"cannot read file: {exc.strerror or exc}")) from None
-        text = _decode(raw, name)
-        is_json = path.name.lower().endswith(".json")
-        header, rows = (_json_rows if is_json else _csv_rows)(text, name)
+        raw = read_bytes(path, max_bytes=limits.max_people_bytes, setting="max_people_bytes")
+        text = decode(raw, name)
+        del raw
+        if path.name.lower().endswith(".json"):
+            header, rows = _json_rows(text, name, rep, limits)
+        else:
+            header, rows = _csv_rows(text, name)
         with gc_paused():
-            people = _people(header, rows, rep, ladder_graph)
-    except _Rejected as exc:
-        return None, [exc.diag, *rep.result()]
+            people = _people(header, rows, rep, ladder_graph, limits=limits,
+                             deadline=Deadline(limits.load_timeout, name))
+    except Refused as exc:
+        return None, [exc.diagnostic, *rep.result()]
+    except Exception as exc:  # noqa: BLE001  (the last guard: a reader never raises)
+        return None, [_internal(name, exc), *rep.result()]
     if people is None or rep.errors:
         return None, rep.result()
     org = Org(
@@ -477,6 +495,9 @@ def _people(
     rows: Iterator[tuple[int, list[str]]],
     rep: _Report,
     ladder_graph: nx.MultiDiGraph | None,
+    *,
+    limits: Limits,
+    deadline: Deadline,
 ) -> list[Person] | None:
     # header → column index of each canonical field
     col: dict[str, int] = {}
@@ -524,7 +545,13 @@ def _people(
     append = people.append
     first_row: dict[str, int] = {}
     new_person = _new_person
-    for line, row in rows:
+    most = limits.max_org_people
+    for count, (line, row) in enumerate(rows):
+        deadline.check()
+        if count == most:
+            rep.error(line, f"more than {most:,} people: the limit is the setting "
+                            "max_org_people")
+            return None
         n = len(row)
         if n == ncols:
             row.append("")

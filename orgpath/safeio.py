@@ -34,6 +34,7 @@ from orgpath.diagnostics import ERROR, WARNING, Diagnostic
 from orgpath.text import too_deep
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,8 @@ class _Plain:
         self.aliases = 0
 
     def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == _STR:  # the common case, without the constructor's machinery
+            return node.value
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:

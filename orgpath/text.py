@@ -77,6 +77,12 @@ def printable_lines(text: str) -> str:
 # --- bounded input checks -----------------------------------------------------------
 
 
+_SIGNIFICANT = re.compile(r"[\n\[\]{}\"'#]")
+_INDENT = re.compile(r"( *)((?:[-?][ \t]+ *)*)([^ \n\r#]?)")
+_DOUBLE_END = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
+_SINGLE_END = re.compile(r"(?:[^']|'')*'(?!')")
+
+
 def too_deep(text: str, limit: int, *, yaml: bool = True) -> int | None:
     """The offset in ``text`` where nesting first goes deeper than ``limit``, else None.
 
@@ -89,42 +95,22 @@ def too_deep(text: str, limit: int, *, yaml: bool = True) -> int | None:
     """
     depth = 0  # flow depth: open [ and {
     indents: list[int] = []  # YAML block indentation levels open
-    i, n = 0, len(text)
-    line_start = True
-    quote = ""
-    while i < n:
-        c = text[i]
-        if quote:
-            if c == "\\" and quote == '"':
-                i += 2
-                continue
-            if c == quote:
-                if quote == "'" and i + 1 < n and text[i + 1] == "'":
-                    i += 2
-                    continue
-                quote = ""
-            i += 1
-            continue
-        if line_start and yaml and depth == 0:
-            line_start = False
-            j = i
-            while j < n and text[j] == " ":
-                j += 1
-            if j < n and text[j] not in "\n\r#":
-                while indents and indents[-1] >= j - i:
-                    indents.pop()
-                indents.append(j - i)
-                while j + 1 < n and text[j] in "-?" and text[j + 1] in " \t":
-                    j += 2
-                    while j < n and text[j] == " ":
-                        j += 1
-                    indents.append(j - i)
-                if len(indents) > limit:
-                    return j
-            i = j
-            continue
+    pos, n = 0, len(text)
+    if yaml:
+        pos = _line(text, 0, indents)
+        if len(indents) > limit:
+            return pos
+    while pos < n:
+        m = _SIGNIFICANT.search(text, pos)
+        if m is None:
+            return None
+        i, c = m.start(), m.group()
+        pos = i + 1
         if c == "\n":
-            line_start = True
+            if yaml and depth == 0:
+                pos = _line(text, pos, indents)
+                if len(indents) > limit:
+                    return pos
         elif c in "[{":
             depth += 1
             if depth + len(indents) > limit:
@@ -132,15 +118,33 @@ def too_deep(text: str, limit: int, *, yaml: bool = True) -> int | None:
         elif c in "]}":
             depth = max(0, depth - 1)
         elif c == '"' and (not yaml or _starts_scalar(text, i)):
-            quote = c
+            end = _DOUBLE_END.match(text, pos)
+            pos = end.end() if end else n
         elif c == "'" and yaml and _starts_scalar(text, i):
-            quote = c
+            end = _SINGLE_END.match(text, pos)
+            pos = end.end() if end else n
         elif c == "#" and yaml and (i == 0 or text[i - 1] in " \t\n"):
-            while i < n and text[i] != "\n":
-                i += 1
-            continue
-        i += 1
+            end = text.find("\n", i)
+            pos = n if end < 0 else end
     return None
+
+
+def _line(text: str, pos: int, indents: list[int]) -> int:
+    """Update the open YAML block levels for the line starting at ``pos``; where it goes on."""
+    m = _INDENT.match(text, pos)
+    if not m.group(3) and not m.group(2):  # a blank or comment-only line
+        return m.end(1)
+    indent = len(m.group(1))
+    while indents and indents[-1] >= indent:
+        indents.pop()
+    indents.append(indent)
+    dashes = m.group(2)
+    if dashes:
+        at = indent
+        for piece in re.findall(r"[-?][ \t]+ *", dashes):
+            at += len(piece)
+            indents.append(at)
+    return m.end(2)
 
 
 def _starts_scalar(text: str, i: int) -> bool:
