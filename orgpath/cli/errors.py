@@ -1,11 +1,20 @@
-"""Errors a user can cause and fix: one line on stderr, exit code 1, never a traceback."""
+"""Errors a user can cause and fix: one line on stderr, exit code 1, never a traceback.
+
+SIGTERM becomes :class:`Terminated` (see :func:`exit_on_sigterm`), so that an
+``export`` being stopped unwinds like any error: the temporary file is removed,
+a Graphviz child is killed, nothing half-written is left, and the exit code is 143.
+"""
 
 from __future__ import annotations
+
+import signal
+import sys
 
 import click
 
 from orgpath.diagnostics import InputError
 from orgpath.render.graphviz import RenderError
+from orgpath.text import printable_lines
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     LookupError, ValueError, InputError, OSError, RenderError)
@@ -18,8 +27,23 @@ def message(exc: Exception) -> str:
     'No such file or directory: x.csv'
     """
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
-    return str(exc)
+        text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    else:
+        text = str(exc)
+    return printable_lines(text)
+
+
+class Terminated(BaseException):
+    """The process got SIGTERM. A BaseException, so that no ``except Exception`` swallows it."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into :class:`Terminated` in this process (the CLI's, not a server's)."""
+    signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 class _Clean:
@@ -28,6 +52,9 @@ class _Clean:
             return super().invoke(ctx)  # type: ignore[misc]
         except USER_ERRORS as exc:
             raise click.ClickException(message(exc)) from None
+        except Terminated:
+            click.echo("orgpath: terminated (SIGTERM); nothing was written", err=True)
+            sys.exit(128 + signal.SIGTERM)
 
 
 class CleanGroup(_Clean, click.Group):

@@ -8,9 +8,14 @@ from typing import Any
 
 import click
 
+from orgpath.text import printable
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Left-aligned columns, two spaces apart, with a header line.
+
+    Cells are user data: control characters (terminal escapes, CR, bidi
+    controls) are stripped so that a name cannot rewrite the screen.
 
     >>> print(table(["id", "level"], [["a", 1], ["bb", 10]]))
     id  level
@@ -18,7 +23,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     a   1
     bb  10
     """
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    cells = [[("" if c is None else printable(str(c))) for c in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:

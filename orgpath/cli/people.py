@@ -20,9 +20,11 @@ import networkx as nx
 
 from orgpath import org as orgq
 from orgpath.cli.errors import CleanCommand, CleanGroup
+from orgpath.cli.export import force_option
 from orgpath.diagnostics import ERROR, InputError
 from orgpath.model import LANGUAGES
 from orgpath.peoplefile import load_manifest, manifest_path, read_org
+from orgpath.text import printable
 
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
             ".json": "json"}
@@ -257,7 +259,8 @@ def stats_cmd(ctx, people, ladder_file, ladder_id, as_json) -> None:
     for k, v in s.items():
         if k != "departments":
             click.echo(f"{k.replace('_', ' ')}: {v}")
-    click.echo("departments: " + ", ".join(f"{d} {n}" for d, n in s["departments"].items()))
+    click.echo(printable("departments: " + ", ".join(f"{d} {n}" for d, n in
+                                                     s["departments"].items())))
 
 
 # --- orgpath export org -----------------------------------------------------------------
@@ -295,9 +298,10 @@ def _format(fmt: str | None, output: str) -> str:
 @_ladder_options
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Where to write; '-' is stdout.")
+@force_option
 @click.pass_context
 def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_nodes,
-        ladder_file, ladder_id, output) -> None:
+        ladder_file, ladder_id, output, force) -> None:
     """Draw an org chart of people: svg, png, pdf, dot or json.
 
     \b
@@ -307,11 +311,15 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_
       orgpath export org --people agency --neighbourhood a12 --format json -o -
       orgpath export org --people agency --pages per-manager -o agency.pdf
     """
-    from orgpath.cli.export import write_output
+    from orgpath.cli.export import check_output, write_output
     from orgpath.render.orgchart import org_chart
     from orgpath.render.paged import paged_pdf
 
     fmt = _format(fmt, output)
+    path = _people_path(ctx, people)
+    where = {"inputs": [path, manifest_path(path), ladder_file], "graphs": _store(ctx).folder,
+             "force": force}
+    check_output(output, **where)
     if pages and fmt != "pdf":
         raise click.UsageError("--pages per-manager makes a PDF; use -o FILE.pdf or "
                                "--format pdf")
@@ -338,7 +346,7 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_
                              compact=compact, lang=lang, ladder_graph=L, max_nodes=max_nodes,
                              progress=progress)
         progress("write")
-        write_output(data, output, fmt)
+        write_output(data, output, fmt, **where)
         bar.update(len(stages) - bar.pos)
     if output != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
