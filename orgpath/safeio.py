@@ -239,9 +239,9 @@ class _Plain:
             self.aliases += 1
             if self.aliases > self.limits.max_yaml_aliases:
                 raise _refuse(doc.file, f"more than {self.limits.max_yaml_aliases} YAML alias "
-                              "uses (*name) (setting max_yaml_aliases)",
-                              node.start_mark.line + 1)
-        elif not isinstance(node, yaml.ScalarNode):
+                              "uses (*name), the last of the value anchored on this line "
+                              "(setting max_yaml_aliases)", node.start_mark.line + 1)
+        else:
             self.seen.add(id(node))
         doc.where[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
