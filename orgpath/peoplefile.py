@@ -189,19 +189,16 @@ def load_manifest(path: Path) -> dict[str, Any]:
 
 def _sniff(header_line: str) -> str:
     """The delimiter of a CSV header line: the most frequent of , ; tab outside quotes."""
-    counts = {",": 0, ";": 0, "\t": 0}
-    quoted = False
-    for ch in header_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
+    # quoted parts dropped first: counting in C stays fast on a header of megabytes
+    outside = "".join(header_line.split('"')[::2])
+    counts = {d: outside.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda c: counts[c])
     return best if counts[best] else ","
 
 
 def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(first), strict=False)
     try:
         header = next(reader)

@@ -77,6 +77,26 @@ def printable_lines(text: str) -> str:
 # --- bounded input checks -----------------------------------------------------------
 
 
+def input_problem(value: str, *, max_length: int) -> str | None:
+    """Why a short user text (an id, a name, a search) is refused, or None when it is fine.
+
+    One rule for every request parameter and id: at most ``max_length``
+    characters (the setting ``max_query_length``) and no NUL.
+
+    >>> input_problem("lead", max_length=200) is None
+    True
+    >>> input_problem("x" * 300, max_length=200)
+    'is 300 characters long; the limit is 200'
+    >>> input_problem("a\\x00b", max_length=200)
+    'must not contain a NUL character'
+    """
+    if len(value) > max_length:
+        return f"is {len(value)} characters long; the limit is {max_length}"
+    if "\x00" in value:
+        return "must not contain a NUL character"
+    return None
+
+
 _SIGNIFICANT = re.compile(r"[\n\[\]{}\"'#]")
 _INDENT = re.compile(r"( *)((?:[-?][ \t]+ *)*)([^ \n\r#]?)")
 _DOUBLE_END = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -155,5 +175,5 @@ def _starts_scalar(text: str, i: int) -> bool:
     return j < 0 or text[j] in "[{,:-?\n"
 
 
-__all__ = ["HINTED_PROBLEMS", "did_you_mean", "fold", "nearest", "printable", "printable_lines",
-           "too_deep"]
+__all__ = ["HINTED_PROBLEMS", "did_you_mean", "fold", "input_problem", "nearest", "printable",
+           "printable_lines", "too_deep"]
