@@ -53,7 +53,7 @@ class _Clean:
         except USER_ERRORS as exc:
             raise click.ClickException(message(exc)) from None
         except Terminated:
-            click.echo("orgpath: terminated (SIGTERM); nothing was written", err=True)
+            click.echo("orgpath: terminated (SIGTERM)", err=True)
             sys.exit(128 + signal.SIGTERM)
 
 
