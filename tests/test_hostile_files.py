@@ -197,6 +197,31 @@ def test_too_many_people_is_an_error(tmp_path):
                                 "setting max_org_people"]
 
 
+def test_load_timeout_is_checked_while_reading(tmp_path):
+    ladder_path, team = tmp_path / "chain.yaml", tmp_path / "team.csv"
+    ladder_path.write_text(chain_ladder(300))
+    team.write_text("id,name,manager_id\n" + "".join(f"{i},P{i},\n" for i in range(1000)))
+    no_time = Limits(**{**LIMITS.__dict__, "load_timeout": 0.0})
+    ladder, diags = read_ladder(ladder_path, limits=no_time)
+    assert ladder is None
+    assert errors_of(diags) == [f"{ladder_path}: error: loading took longer than 0 s (setting "
+                                "load_timeout): the file is too big or complex"]
+    org, diags = read_org(team, limits=no_time)
+    assert org is None
+    assert errors_of(diags) == [f"{team}: error: loading took longer than 0 s (setting "
+                                "load_timeout): the file is too big or complex"]
+
+
+def test_duplicate_key_in_a_json_ladder_names_both_lines(tmp_path):
+    path = tmp_path / "dup.json"
+    path.write_text('{"id": "x", "title": "X",\n "roles": [{"id": "a", "title": "A",\n'
+                    '  "level": 1,\n  "level": 2}]}\n')
+    ladder, diags = read_ladder(path, limits=LIMITS)
+    assert ladder is None
+    assert errors_of(diags) == [f"{path}:4:3: error: roles.0: duplicate key 'level' "
+                                "(first on line 3)"]
+
+
 @pytest.mark.parametrize("text", [
     "id: x\ntitle: !!python/object:os.system x\nroles: []\n",
     "id: x\ntitle: !!int abc\n",
