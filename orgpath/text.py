@@ -69,6 +69,19 @@ def printable(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
+def escape_json_controls(text: str) -> str:
+    """JSON text with the characters :func:`printable` strips written as ``\\uXXXX`` escapes.
+
+    For JSON printed to a terminal: the data is kept (a JSON reader gets the same
+    strings back) but no escape sequence or bidi control reaches the screen. Raw
+    newlines in JSON text are layout, never data, so they stay.
+
+    >>> escape_json_controls('{"name": "Ann\u202e\x9b"}')
+    '{"name": "Ann\\\\u202e\\\\u009b"}'
+    """
+    return _UNSAFE.sub(lambda m: "\n" if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text)
+
+
 def printable_lines(text: str) -> str:
     """As :func:`printable`, but each line kept: for multi-line messages."""
     return "\n".join(printable(line) for line in text.split("\n"))
@@ -175,5 +188,5 @@ def _starts_scalar(text: str, i: int) -> bool:
     return j < 0 or text[j] in "[{,:-?\n"
 
 
-__all__ = ["HINTED_PROBLEMS", "did_you_mean", "fold", "input_problem", "nearest", "printable",
-           "printable_lines", "too_deep"]
+__all__ = ["HINTED_PROBLEMS", "did_you_mean", "escape_json_controls", "fold", "input_problem",
+           "nearest", "printable", "printable_lines", "too_deep"]

@@ -194,6 +194,17 @@ def test_people_stats_strip_control_characters(tmp_path):
     _assert_clean(result.output)
 
 
+def test_json_output_escapes_control_characters(tmp_path):
+    team = tmp_path / "team.csv"
+    team.write_text(HOSTILE_NAMES, encoding="utf-8")
+    result = CliRunner().invoke(main, ["people", "reports", "1", "--people", str(team),
+                                       "--json"])
+    assert result.exit_code == 0
+    _assert_clean(result.output)
+    names = [p["name"] for p in json.loads(result.output)]
+    assert names == ["Bob\rMallory", "Cy\u2066x\u2069"]
+
+
 def test_diagnostics_strip_control_characters(tmp_path):
     team = tmp_path / "team.csv"
     team.write_text("id,name,manager_id\n1,Ann,\n2,Bob\x1b]0;pwned\x07,\u202e9\x1b[2J\n",

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from orgpath.text import printable
+from orgpath.text import escape_json_controls, printable
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -33,8 +33,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def emit_json(data: Any) -> None:
-    """Print ``data`` as indented JSON (UTF-8, not ASCII-escaped)."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_default))
+    """Print ``data`` as indented JSON (UTF-8, not ASCII-escaped, but control characters and
+    bidi controls escaped so that they cannot act on a terminal)."""
+    click.echo(escape_json_controls(json.dumps(data, indent=2, ensure_ascii=False,
+                                               default=_default)))
 
 
 def _default(value: Any) -> Any:
