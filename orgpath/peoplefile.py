@@ -30,6 +30,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -283,43 +285,40 @@ def _json_rows(text: str, name: str, rep: _Report,
     return header, rows()
 
 
+_PEOPLE_KEY = re.compile(r'(?<!\\)"people"\s*:\s*\[')
+
+
 def _object_lines(text: str, items: list, *, is_list: bool) -> list[int | None]:
-    """The line each item of the people list starts on, by one scan of the (valid) JSON."""
+    """The line each item of the people list starts on (None for each when unsure).
+
+    Decodes the items once more from where the list starts (at C speed) and
+    checks each against the parsed one, so text that is not laid out as
+    expected (a second "people" key, escaped text) never gives wrong lines.
+    """
+    unknown: list[int | None] = [None] * len(items)
+    if is_list:
+        i = text.find("[") + 1
+    else:
+        m = _PEOPLE_KEY.search(text)
+        if m is None:
+            return unknown
+        i = m.end()
+    dec = json.JSONDecoder()
     lines: list[int | None] = []
-    depth, target, line = 0, None, 1
-    after_people = False  # just read the top-level "people" key: its list is the target
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-        elif c in " \t\r,:":
-            pass
-        elif c == "]" and depth == target:
-            break
-        else:
-            if depth == target:
-                lines.append(line)
-            if c in "[{":
-                depth += 1
-                if c == "[" and target is None and (depth == 1 and is_list or after_people):
-                    target = depth
-                after_people = False
-            elif c in "]}":
-                depth -= 1
-            elif c == '"':
-                j = i + 1
-                while text[j] != '"':
-                    j += 2 if text[j] == "\\" else 1
-                if depth == 1 and not is_list and target is None and not lines:
-                    after_people = text[i:j + 1] == '"people"' and \
-                        text[j + 1:j + 64].lstrip().startswith(":")
-                i = j
-            else:  # a number, true, false or null
-                while i + 1 < n and text[i + 1] not in ",]} \t\r\n":
-                    i += 1
-        i += 1
-    return lines if len(lines) == len(items) else [None] * len(items)
+    line, seen = 1 + text.count("\n", 0, i), i
+    try:
+        for item in items:
+            while text[i] in " \t\r\n,":
+                i += 1
+            line += text.count("\n", seen, i)
+            seen = i
+            obj, i = dec.raw_decode(text, i)
+            if obj != item:
+                return unknown
+            lines.append(line)
+    except (IndexError, ValueError, RecursionError):
+        return unknown
+    return lines
 
 
 # --- the org ---

@@ -173,10 +173,10 @@ class Deadline:
 
 def check_nesting(text: str, name: str, *, limits: Limits, yaml_text: bool) -> None:
     """Refuse ``text`` nested deeper than ``limits.max_nesting``, naming the line."""
-    at = too_deep(text, limits.max_nesting, yaml=yaml_text)
-    if at is not None:
+    line = too_deep(text, limits.max_nesting, yaml=yaml_text)
+    if line is not None:
         raise _refuse(name, f"nested more than {limits.max_nesting} levels deep "
-                            "(setting max_nesting)", text.count("\n", 0, at) + 1)
+                            "(setting max_nesting)", line)
 
 
 # --- YAML with positions ------------------------------------------------------------------
