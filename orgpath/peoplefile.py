@@ -177,13 +177,13 @@ def _internal(name: str, exc: Exception) -> Diagnostic:
                       f"({type(exc).__name__}: {str(exc)[:200]}); please report this")
 
 
-def load_manifest(path: Path) -> dict[str, Any]:
+def load_manifest(path: Path, *, limits: Limits | None = None) -> dict[str, Any]:
     """The manifest's fields (``title``, ``ladder``), or ``{}`` when missing or broken.
 
     >>> load_manifest(Path("/nonexistent.org.yaml"))
     {}
     """
-    return read_manifest(path)[0]
+    return read_manifest(path, limits=limits)[0]
 
 
 # --- reading rows -----------------------------------------------------------------------
