@@ -30,7 +30,7 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
       orgpath validate graphs/*.yaml
       orgpath serve
     """
-    exit_on_sigterm()
+    exit_on_sigterm(ctx)
     # The store reads nothing until a command asks it for a ladder or org, so
     # `--help` and `validate FILE` never read the graphs folder.
     ctx.obj = Store(graphs or default_graphs_dir())

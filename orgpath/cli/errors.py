@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 
 import click
 
@@ -41,9 +42,17 @@ def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated()
 
 
-def exit_on_sigterm() -> None:
-    """Turn SIGTERM into :class:`Terminated` in this process (the CLI's, not a server's)."""
-    signal.signal(signal.SIGTERM, _raise_terminated)
+def exit_on_sigterm(ctx: click.Context) -> None:
+    """Turn SIGTERM into :class:`Terminated` while ``ctx`` (a CLI run) lasts.
+
+    Only from the main thread (where Python runs signal handlers); the previous
+    handler is put back when the command ends, so a program that calls the CLI
+    keeps its own.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 class _Clean:
