@@ -90,9 +90,40 @@ def visible_entry(kind: str, ident: str) -> Entry:
     return view
 
 
+def whole_entry(kind: str, ident: str) -> Entry:
+    """A ladder or org for answers that cannot be redacted field by field (its history).
+
+    Only for the admin group, or an audience that may see all of it; others get 404
+    (hidden) or a 404 saying the history is not theirs to see.
+    """
+    from orgpath.web.auth import audience
+
+    view = visible_entry(kind, ident)
+    if audience().admin or view.value is store().entry(kind, ident).value:
+        return store().entry(kind, ident)
+    raise Problem(404, f"{kind}-not-found", f"{kind.capitalize()} history not found",
+                  f"The history of this {kind} is shown only to those who may see all of it "
+                  "(the admin group, or whoever its access: rules show every field and "
+                  "person to).", suggestions=[])
+
+
+def _past_view(kind: str, ident: str, past: Entry) -> Entry:
+    """A past version's view (by that version's own rules): hidden now → 404 all the same."""
+    visible_entry(kind, ident)  # hidden or unknown today: 404 before anything else
+    view = view_of(kind, past)
+    if view is None:
+        raise NotFound(kind, ident, [])
+    return view
+
+
 def ladder_entry(ladder_id: str) -> Entry:
     """The audience's view of a ladder (refreshed from disk first); 404 if unknown or hidden."""
     _check_id("ladder", ladder_id)
+    from orgpath.web.history import as_of_entry  # ?as_of=YYYY-MM-DD: the file from git
+
+    past = as_of_entry("ladder", ladder_id)
+    if past is not None:
+        return _past_view("ladder", ladder_id, past)
     return visible_entry("ladder", ladder_id)
 
 

@@ -22,6 +22,12 @@ def org_entry(org_id: str) -> Entry:
     if len(org_id) > limit or "\x00" in org_id:
         raise Problem(404, "org-not-found", "Org not found", "There is no org with that id.",
                       suggestions=[])
+    from orgpath.web.common import _past_view
+    from orgpath.web.history import as_of_entry  # ?as_of=YYYY-MM-DD: the file from git
+
+    past = as_of_entry("org", org_id)
+    if past is not None:
+        return _past_view("org", org_id, past)
     return visible_entry("org", org_id)
 
 
