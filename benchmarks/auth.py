@@ -7,7 +7,7 @@ each URL with Debian's ``wrk``, anonymous and with ``Authorization: Bearer``, in
 interleaved rounds (the median of each is kept), and prints the ratio signed ÷
 unsigned per URL. Target: >= 0.9 for each. Usage::
 
-    .venv/bin/python benchmarks/auth.py [--duration 10] [--rounds 3] [--threads 2]
+    .venv/bin/python benchmarks/auth.py [--duration 4] [--rounds 7] [--threads 2]
                                         [--connections 16]
 """
 
@@ -66,8 +66,8 @@ def wrk(url: str, headers: dict[str, str], duration: int, threads: int,
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--duration", type=int, default=10, help="seconds per run [10]")
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds [3]")
+    ap.add_argument("--duration", type=int, default=4, help="seconds per run [4]")
+    ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds [7]")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads [2]")
     ap.add_argument("--connections", type=int, default=16, help="wrk connections [16]")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers [2]")

@@ -280,6 +280,18 @@ def ladder_view(ladder: Ladder, audience: Audience) -> Ladder | None:
     return dataclasses.replace(ladder, roles=roles)
 
 
+def sees_all(value: Org | Ladder, audience: Audience) -> bool:
+    """Whether ``audience`` may see every field of every person of ``value`` by its rules
+    (for answers that cannot be redacted, such as history): the admin group, or every
+    rule allows it and nobody in it objected."""
+    if audience.admin:
+        return True
+    rules = org_access(value) if isinstance(value, Org) else ladder_access(value)
+    if not all(audience.allows(w) for w in (rules.view, *rules.fields.values())):
+        return False
+    return not (isinstance(value, Org) and any(p.opted_out for p in value.people))
+
+
 class Views:
     """Views of ladders and orgs kept per (kind, id, file version, audience key); LRU.
 
@@ -346,4 +358,4 @@ class Views:
 
 __all__ = ["AUTHENTICATED", "EVERYTHING", "LADDER_FIELDS", "ORG_FIELDS", "PUBLIC", "Audience",
            "Views", "audience_key", "ladder_access", "ladder_view", "org_access", "org_view",
-           "parse_access"]
+           "parse_access", "sees_all"]

@@ -558,3 +558,36 @@ def test_no_setup_on_loopback_serves_the_sample_org_to_its_user():
     page = c.get("/api/v1/orgs/agency/people/a02")
     assert page.status_code == 200
     assert page.json["email"] == "oliver.hughes@nordlys.example"
+
+
+def test_history_is_for_those_who_see_all_of_it(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "_history_repo_access", Path(__file__).with_name("history_repo.py"))
+    history_repo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(history_repo)
+    root = history_repo.make_repo(tmp_path)
+    app = create_app({"GRAPHS": str(root / "graphs"), "AUTH": "proxy",
+                      "TRUSTED_PROXIES": "127.0.0.1", "ADMIN_GROUP": "admins"})
+    c = app.test_client()
+    urls = ("/api/v1/orgs/acme/changes", "/orgs/acme/changes",
+            "/api/v1/orgs/acme/diff?from=2024-01-10&to=2024-03-20",
+            "/orgs/acme?as_of=2024-02-20")
+    for url in urls:  # the org is for signed-in people (the default): anonymous gets 404
+        assert c.get(url, environ_base=TRUSTED).status_code == 404, url
+    signed = proxy_headers("")
+    for url in urls:  # the default rules show a signed-in colleague everything: history too
+        assert c.get(url, headers=signed, environ_base=TRUSTED).status_code == 200, url
+    (root / "graphs" / "acme.org.yaml").write_text(
+        "title: Acme\naccess:\n  fields:\n    vacancies: group:hr\n", encoding="utf-8")
+    app = create_app({"GRAPHS": str(root / "graphs"), "AUTH": "proxy",
+                      "TRUSTED_PROXIES": "127.0.0.1", "ADMIN_GROUP": "admins"})
+    c = app.test_client()
+    changes = c.get(urls[0], headers=signed, environ_base=TRUSTED)
+    assert changes.status_code == 404  # vacancies are hidden from them, and history shows them
+    assert "history" in changes.json["detail"]
+    assert c.get(urls[0], headers=proxy_headers("admins"),
+                 environ_base=TRUSTED).status_code == 200
+    assert c.get(urls[3], headers=signed, environ_base=TRUSTED).status_code == 200

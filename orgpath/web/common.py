@@ -96,11 +96,13 @@ def whole_entry(kind: str, ident: str) -> Entry:
     Only for the admin group, or an audience that may see all of it; others get 404
     (hidden) or a 404 saying the history is not theirs to see.
     """
+    from orgpath.audience import sees_all
     from orgpath.web.auth import audience
 
-    view = visible_entry(kind, ident)
-    if audience().admin or view.value is store().entry(kind, ident).value:
-        return store().entry(kind, ident)
+    visible_entry(kind, ident)  # unknown or hidden: 404 as anywhere else
+    entry = store().entry(kind, ident)
+    if sees_all(entry.value, audience()):
+        return entry
     raise Problem(404, f"{kind}-not-found", f"{kind.capitalize()} history not found",
                   f"The history of this {kind} is shown only to those who may see all of it "
                   "(the admin group, or whoever its access: rules show every field and "
