@@ -415,11 +415,7 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, fmt, la
 
         progress("read")
         G, L = load(ctx, people, ladder_file, ladder_id)
-        G, L = for_audience(G, L, audience)
-        for pid in (root, neighbourhood):
-            if pid is not None and pid not in G:
-                raise click.UsageError(f"person {pid!r} is not in the org (or not shown to "
-                                       f"the audience {audience})")
+        G, L = for_audience(G, L, audience)  # a person hidden from it is unknown below
         if fmt in HR_FORMATS:
             data = _hr_export(G, fmt, root=root, search=search, lang=lang, ladder_graph=L)
         elif pages:
