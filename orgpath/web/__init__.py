@@ -54,8 +54,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.logger.handlers or app.logger.level == logging.NOTSET:
         logging.getLogger("orgpath").setLevel(logging.INFO)
 
-    store = Store(folder)
-    store.refresh()
+    # The store loads in a thread of its own, never on a request (see orgpath/store.py).
+    values = {s.name: app.config[s.key] for s in settings.SETTINGS if s.key in app.config}
+    store = Store(folder, values=values, background=True)
+    store.wait_ready(app.config["STARTUP_WAIT"])
     app.extensions["orgpath"] = store
     app.extensions["orgpath.api_cache"] = ResponseCache(app.config["API_CACHE_BYTES"])
     app.extensions["orgpath.chart_cache"] = ResponseCache(app.config["CHART_CACHE_BYTES"])
@@ -79,7 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def get_store() -> Store:
-    """The app's store (call it per request: every read refreshes from disk)."""
+    """The app's store (its loader thread keeps it up to date with the folder)."""
     from flask import current_app
 
     return current_app.extensions["orgpath"]
