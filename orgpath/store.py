@@ -30,6 +30,7 @@ import os
 import stat
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,6 +162,22 @@ def _call_reader(fn: Callable[..., Any], *args: Any, values: Mapping[str, Any]) 
     return fn(*args)
 
 
+def _loader(ref: weakref.ReferenceType[Store]) -> None:
+    """The loader thread: a pass over the folder every ``reload_interval`` seconds."""
+    while True:
+        store = ref()
+        if store is None or store._closed:
+            return
+        try:
+            store._pass()
+        except Exception:  # never let the loader die of one bad pass
+            log.exception("loading the graphs folder failed; trying again")
+        wake, interval = store._wake, store.values["reload_interval"]
+        del store  # not kept alive by this frame while it sleeps
+        wake.wait(interval)
+        wake.clear()
+
+
 class Store:
     """All ladders and orgs of one folder, reloaded when their files change.
 
@@ -187,29 +204,30 @@ class Store:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid = 0
+        self._closed = False
+        self._folder_error: str | None = None
 
     # --- the loader thread ----------------------------------------------------------
 
     def start(self) -> None:
         """Start the loader thread if it is not running (in this process)."""
+        if self._closed:
+            return
         if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
             return
         with self._lock:
             if self._pid != os.getpid():  # a fork copied the store: its thread is gone
                 self._lock = threading.RLock()
             self._pid = os.getpid()
-            self._thread = threading.Thread(target=self._run, name="orgpath-store-loader",
-                                            daemon=True)
+            # The thread holds the store only weakly: it ends when the store is dropped.
+            self._thread = threading.Thread(target=_loader, args=(weakref.ref(self),),
+                                            name="orgpath-store-loader", daemon=True)
             self._thread.start()
 
-    def _run(self) -> None:
-        while True:
-            try:
-                self._pass()
-            except Exception:  # never let the loader die of one bad pass
-                log.exception("loading the graphs folder failed; trying again")
-            self._wake.wait(self.values["reload_interval"])
-            self._wake.clear()
+    def close(self) -> None:
+        """Stop the loader thread (the store keeps serving what it has)."""
+        self._closed = True
+        self._wake.set()
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds until no file is waiting for its first load."""
@@ -257,24 +275,24 @@ class Store:
         """
         with self._lock:
             listed = self._list()
-            changed = not self._view.listed or len(listed) != len(self._files)
+            changed = not self._view.listed or set(listed) != set(self._files)
             for gone in set(self._files) - set(listed):
                 del self._files[gone]
             order = sorted(listed.items(), key=lambda kv: (kv[1] != "ladder", kv[0]))
-            unsettled = []
             for path, kind in order:
-                f = self._files.get(path)
-                if f is None or f.kind != kind:
-                    f = self._files[path] = _File(path, kind)
+                if path not in self._files or self._files[path].kind != kind:
+                    self._files[path] = _File(path, kind)
                     changed = True
+            if changed:  # new files show as loading at once, removed ones go
+                self._publish(listed=True)
+            unsettled = []
+            for path, _kind in order:
+                f = self._files[path]
                 outcome = self._attempt(f)
                 if outcome == "unsettled":
                     unsettled.append(f)
                 elif outcome == "done":
                     self._publish()  # each file is served as soon as it is loaded
-                    changed = False
-            if changed or not self._view.listed:
-                self._publish(listed=True)
             return unsettled
 
     def _list(self) -> dict[Path, str]:
@@ -282,8 +300,11 @@ class Store:
             with os.scandir(self.folder) as listing:
                 names = [e.name for e in listing]
         except OSError as exc:
-            log.error("cannot read the graphs folder %s: %s", self.folder, exc.strerror)
+            if exc.strerror != self._folder_error:  # once, not on every look
+                log.error("cannot read the graphs folder %s: %s", self.folder, exc.strerror)
+            self._folder_error = exc.strerror
             return {}
+        self._folder_error = None
         return {self.folder / n: k for n in names if (k := _kind_of_name(n))}
 
     def _stat(self, path: Path) -> os.stat_result:
