@@ -168,11 +168,14 @@ def _loader(ref: weakref.ReferenceType[Store]) -> None:
         store = ref()
         if store is None or store._closed:
             return
+        interval = store.values["reload_interval"]
         try:
-            store._pass()
+            unsettled = store._pass()
+            if unsettled:  # look again as soon as the first of them can have settled
+                interval = min(interval, store._until_settled(unsettled))
         except Exception:  # never let the loader die of one bad pass
             log.exception("loading the graphs folder failed; trying again")
-        wake, interval = store._wake, store.values["reload_interval"]
+        wake = store._wake
         del store  # not kept alive by this frame while it sleeps
         wake.wait(interval)
         wake.clear()
@@ -352,6 +355,12 @@ class Store:
         if time.time_ns() - newest >= settle * 1e9:
             return True
         return now - f.seen_at >= settle
+
+    def _until_settled(self, files: list[_File]) -> float:
+        """Seconds until the first of ``files`` has been unchanged for ``settle_time``."""
+        now = time.monotonic()
+        settle = self.values["settle_time"]
+        return max(0.01, min((f.seen_at + settle - now if f.seen else settle) for f in files))
 
     def _attempt(self, f: _File) -> str:
         """Load ``f`` if it changed: ``unchanged``, ``done`` or ``unsettled`` (try later)."""
