@@ -162,6 +162,9 @@ def _call_reader(fn: Callable[..., Any], *args: Any, values: Mapping[str, Any]) 
     return fn(*args)
 
 
+_START_LOCKS: dict[int, threading.Lock] = {}  # by process id
+
+
 def _loader(ref: weakref.ReferenceType[Store]) -> None:
     """The loader thread: a pass over the folder every ``reload_interval`` seconds."""
     while True:
@@ -213,19 +216,24 @@ class Store:
     # --- the loader thread ----------------------------------------------------------
 
     def start(self) -> None:
-        """Start the loader thread if it is not running (in this process)."""
-        if self._closed:
+        """Start the loader thread if it is not running in this process (it died, or a fork
+        copied the store without it)."""
+        pid = os.getpid()
+        if self._closed or (self._pid == pid and self._thread is not None
+                            and self._thread.is_alive()):
             return
-        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._pid != os.getpid():  # a fork copied the store: its thread is gone
-                self._lock = threading.RLock()
-            self._pid = os.getpid()
-            # The thread holds the store only weakly: it ends when the store is dropped.
-            self._thread = threading.Thread(target=_loader, args=(weakref.ref(self),),
-                                            name="orgpath-store-loader", daemon=True)
-            self._thread.start()
+        with _START_LOCKS.setdefault(pid, threading.Lock()):  # a lock no fork copied held
+            if self._pid not in (0, pid):  # forked (gunicorn --preload): fresh locks
+                self._lock, self._wake = threading.RLock(), threading.Event()
+                ready, self._ready = self._ready.is_set(), threading.Event()
+                if ready:
+                    self._ready.set()
+            self._pid = pid
+            if self._thread is None or not self._thread.is_alive():
+                # It holds the store only weakly: it ends when the store is dropped.
+                self._thread = threading.Thread(target=_loader, args=(weakref.ref(self),),
+                                                name="orgpath-store-loader", daemon=True)
+                self._thread.start()
 
     def close(self) -> None:
         """Stop the loader thread (the store keeps serving what it has)."""

@@ -225,3 +225,27 @@ def test_a_load_over_load_timeout_is_reported_failed(folders, big_csv):
     assert err["file"] == "big.csv"
     assert "took longer than 1 s (setting load_timeout)" in err["diagnostics"][0]["text"]
     assert store.ladder_ids() == ["account-management"]  # the rest is served
+
+
+def test_a_forked_store_loads_in_the_child(folders):
+    """gunicorn --preload forks a started store: the child runs a loader of its own."""
+    folder, _ = folders
+    store = Store(folder, values=values(reload_interval=0.05), background=True)
+    assert store.wait_ready(60)
+    text = (folder / "account-management.yaml").read_text(encoding="utf-8")
+    pid = os.fork()
+    if pid == 0:  # the child: exit status 0 when it sees a file added after the fork
+        code = 1
+        try:
+            (folder / "second.yaml").write_text(
+                text.replace("id: account-management", "id: second"), encoding="utf-8")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if "second" in store.ladder_ids():
+                    code = 0
+                    break
+                time.sleep(0.02)
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
