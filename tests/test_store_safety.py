@@ -199,8 +199,8 @@ def test_reads_are_answered_while_a_big_file_loads(folders, big_csv):
     shutil.copy(big_csv, folder / "big.csv")
     store = Store(folder, values=values(), background=True)
     store.start()
-    # ladders load first, each file is served as soon as it is loaded
-    while not store.ladder_ids():
+    # ladders load first, then orgs by name; each is served as soon as it is loaded
+    while "agency" not in store.org_ids():
         time.sleep(0.001)
     health = store.health()
     assert health["status"] == "loading"
