@@ -104,6 +104,7 @@ class _File:
     refused: str | None = None  # why it is not read at all (outside link, special file)
     seen: tuple | None = None  # the stamp last observed, and when (for settle_time)
     seen_at: float = 0.0
+    changing_since: float | None = None  # when it was first found changed but unsettled
     busy: threading.Thread | None = None  # a load that overran load_timeout, still running
 
     @property
@@ -255,28 +256,8 @@ class Store:
 
         A file still changing after ``load_timeout`` seconds is reported failed.
         """
-        deadline = time.monotonic() + self.values["load_timeout"]
-        while True:
-            unsettled = self._pass()
-            if not unsettled:
-                return
-            if time.monotonic() >= deadline:
-                self._give_up(unsettled)
-                return
-            time.sleep(min(self.values["settle_time"], self.values["reload_interval"]) / 2)
-
-    def _give_up(self, files: list[_File]) -> None:
-        with self._lock:
-            for f in files:
-                try:
-                    f.stamp = self._stamp(f)
-                except (OSError, _Refused):
-                    f.stamp = ("unreadable",)
-                f.failed = True
-                f.diagnostics = [self._diag(f.path, "the file kept changing for "
-                                            f"{self.values['load_timeout']:g} s "
-                                            "(load_timeout); not read")]
-            self._publish()
+        while unsettled := self._pass():
+            time.sleep(self._until_settled(unsettled))
 
     def _pass(self) -> list[_File]:
         """One look at the folder: load every new or changed file that has settled.
@@ -389,7 +370,7 @@ class Store:
         if f.busy is not None and f.busy.is_alive():
             return "unchanged"  # an overrunning load of it still runs: wait for it to end
         if not self._settled(f, before):
-            return "unsettled"
+            return self._not_yet(f, before)
         too_big = self._too_big(f, before)
         if too_big:
             self._finish(f, before, None, None, [too_big])
@@ -401,7 +382,7 @@ class Store:
             after = None
         if after != before:
             f.seen = None  # changed while being read: try again once it settles
-            return "unsettled"
+            return self._not_yet(f, before)
         if value is not None and f.kind == "ladder":
             clash = self._owner("ladder", value.id, f.path)
             if clash is not None:
@@ -410,6 +391,18 @@ class Store:
                     f"ladder id '{value.id}' is already used by {clash.path.name}")]
                 value = graph = None
         self._finish(f, before, value, graph, diags)
+        return "done"
+
+    def _not_yet(self, f: _File, stamp: tuple) -> str:
+        """``unsettled``, or ``done`` with ``f`` failed once it kept changing for too long."""
+        now = time.monotonic()
+        if f.changing_since is None:
+            f.changing_since = now
+        if now - f.changing_since < self.values["load_timeout"]:
+            return "unsettled"
+        self._finish(f, stamp, None, None, [self._diag(
+            f.path, f"the file kept changing for {self.values['load_timeout']:g} s "
+            "(setting load_timeout); not read")])
         return "done"
 
     def _too_big(self, f: _File, stamp: tuple) -> Diagnostic | None:
@@ -471,7 +464,7 @@ class Store:
 
     def _finish(self, f: _File, stamp: tuple, value: Any, graph: Any,
                 diags: list[Diagnostic]) -> None:
-        f.stamp, f.diagnostics = stamp, list(diags)
+        f.stamp, f.diagnostics, f.changing_since = stamp, list(diags), None
         if value is None:
             f.failed = True
             for d in diags:

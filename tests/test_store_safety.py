@@ -249,3 +249,40 @@ def test_a_forked_store_loads_in_the_child(folders):
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_file_that_never_stops_changing_is_reported_failed(folders):
+    folder, _ = folders
+    path = folder / "busy.yaml"
+    path.write_text((folder / "account-management.yaml").read_text(encoding="utf-8")
+                    .replace("id: account-management", "id: busy"), encoding="utf-8")
+    stop_touching = threading.Event()
+
+    def touch() -> None:  # a writer that never finishes
+        while not stop_touching.is_set():
+            os.utime(path)
+            time.sleep(0.05)
+
+    toucher = threading.Thread(target=touch, daemon=True)
+    toucher.start()
+    try:
+        store = Store(folder, values=values(settle_time=0.5, load_timeout=1.0,
+                                            reload_interval=0.1), background=True)
+        deadline = time.monotonic() + 60
+        while not store.health()["errors"]:
+            assert time.monotonic() < deadline, "never reported"
+            time.sleep(0.05)
+        [err] = store.health()["errors"]
+        assert err["file"] == "busy.yaml"
+        assert err["serving"] == "nothing"
+        assert "kept changing for 1 s" in err["diagnostics"][0]["text"]
+        assert "busy" not in store.ladder_ids()
+        assert store.ladder_ids() == ["account-management"]
+    finally:
+        stop_touching.set()
+        toucher.join()
+    # once it stops changing, it is read
+    deadline = time.monotonic() + 60
+    while "busy" not in store.ladder_ids():
+        assert time.monotonic() < deadline, "never loaded after it settled"
+        time.sleep(0.05)
