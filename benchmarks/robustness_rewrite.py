@@ -215,13 +215,16 @@ def measure(base: str, *, clients: int, seconds: float | None = None,
 
 
 def run(*, rewrites: int = 20, atomic: int = 5, clients: int = 4, workers: int = 2,
-        pause: float = 0.2, baseline: bool = True, seed: int = 1) -> dict:
-    """Both runs on one server over a private copy of the bundled graphs."""
+        pause: float = 0.2, baseline: bool = True, seed: int = 1,
+        settings: dict[str, str] | None = None) -> dict:
+    """Both runs on one server over a private copy of the bundled graphs (``settings``:
+    ``serve --setting`` pairs)."""
     with tempfile.TemporaryDirectory(prefix="orgpath-rewrite-") as tmp:
         folder = Path(tmp) / "graphs"
         shutil.copytree(bundled_graphs(), folder)
         port = free_port()
-        proc = start_server(folder, port, workers=workers, log=Path(tmp) / "server.log")
+        proc = start_server(folder, port, workers=workers, settings=settings,
+                            log=Path(tmp) / "server.log")
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base, proc)

@@ -241,8 +241,9 @@ class Store:
         self._closed = True
         self._wake.set()
 
-    def wait_ready(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds until no file is waiting for its first load."""
+    def wait_ready(self, timeout: float | None) -> bool:
+        """Wait up to ``timeout`` seconds (None: as long as it takes) until no file is waiting
+        for its first load."""
         if self.background:
             self.start()
         else:
@@ -400,9 +401,9 @@ class Store:
             f.changing_since = now
         if now - f.changing_since < self.values["load_timeout"]:
             return "unsettled"
-        self._finish(f, stamp, None, None, [self._diag(
+        self._finish(f, ("kept changing", stamp), None, None, [self._diag(
             f.path, f"the file kept changing for {self.values['load_timeout']:g} s "
-            "(setting load_timeout); not read")])
+            "(setting load_timeout); not read")])  # a stamp no file has: read it once settled
         return "done"
 
     def _too_big(self, f: _File, stamp: tuple) -> Diagnostic | None:
