@@ -13,9 +13,9 @@ by the ``auth`` setting:
   ``/auth/callback``, ``/logout``; the session cookie is HttpOnly, SameSite=Lax and
   Secure over HTTPS.
 
-:func:`viewer` is computed once per request, on first use. Every answer that used
-it gets ``Vary`` on the headers that identify people, and answers for a signed-in
-viewer are ``Cache-Control: private``.
+:func:`viewer` is computed once per request, on first use. Every answer that
+depended on who asks (``common.view_of`` says so) gets ``Vary`` on the headers that
+identify people, and answers for a signed-in viewer are ``Cache-Control: private``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ from orgpath.web.i18n import page_lang, remember_lang
 from orgpath.web.security import parse_networks
 
 MODES = ("none", "proxy", "oidc")
-_LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
 
 @dataclass(frozen=True)
@@ -93,10 +92,6 @@ def peer_address() -> str | None:
     if orig and orig.get("REMOTE_ADDR"):
         return orig["REMOTE_ADDR"]
     return env.get("REMOTE_ADDR")
-
-
-def from_loopback() -> bool:
-    return _in(peer_address(), _LOOPBACK)
 
 
 class _Auth:
@@ -180,17 +175,15 @@ def audience() -> Audience:
     return viewer().audience
 
 
-def sees_details() -> bool:
-    """Whether ``/healthz`` details may be shown: the admin group, or a loopback peer."""
-    return viewer().is_admin or from_loopback()
-
-
 def _mark(response: Response) -> Response:
     v = g.get("orgpath_viewer")
     if v is None:
         return response
     auth: _Auth = current_app.extensions["orgpath.auth"]
     h = response.headers
+    signed = v.authenticated and v.via != "none"  # under auth=none all share one audience
+    if not signed and not g.get("orgpath_audience_matters"):
+        return response  # the same answer for everyone: nothing to vary on
     vary = h.get("Vary")
     if vary is None:
         h["Vary"] = auth.vary_text
@@ -199,7 +192,7 @@ def _mark(response: Response) -> Response:
         extra = [x for x in auth.vary if x.lower() not in have]
         if extra:
             h["Vary"] = ", ".join([vary, *extra])
-    if v.authenticated and v.via != "none":  # under auth=none all share one audience
+    if signed:
         cc = h.get("Cache-Control")
         if cc is None:
             h["Cache-Control"] = "private, no-cache"
@@ -318,5 +311,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["viewer"] = viewer
 
 
-__all__ = ["ANONYMOUS", "Viewer", "audience", "from_loopback", "init_app",
-           "peer_address", "sees_details", "viewer"]
+__all__ = ["ANONYMOUS", "Viewer", "audience", "init_app",
+           "peer_address", "viewer"]

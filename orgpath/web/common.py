@@ -7,7 +7,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from orgpath import queries
 from orgpath.model import LANGUAGES
@@ -47,20 +47,28 @@ def view_of(kind: str, entry: Entry) -> Entry | None:
 
     views = current_app.extensions["orgpath.views"]
     who = audience()
-    return views.made((kind, entry.id, entry.version, entry.value is None, who),
-                      lambda: _make_view(views, kind, entry, who))
+    view, depends = views.made((kind, entry.id, entry.version, entry.value is None, who),
+                               lambda: _make_view(views, kind, entry, who))
+    if depends:
+        g.orgpath_audience_matters = True  # the answer differs by who asks: Vary on it
+    return view
 
 
-def _make_view(views, kind: str, entry: Entry, who) -> Entry | None:
+def _make_view(views, kind: str, entry: Entry, who) -> tuple[Entry | None, bool]:
+    from orgpath.audience import PUBLIC_WORD, ladder_access, org_access
     from orgpath.graph import ladder_graph
     from orgpath.org import org_graph
 
+    rules = (org_access if kind == "org" else ladder_access)(entry.value)
+    depends = any(w != PUBLIC_WORD for w in (rules.view, *rules.fields.values())) \
+        or (kind == "org" and any(p.opted_out or p.photo_consent is False
+                                  for p in entry.value.people))
     got = views.get(kind, entry.id, entry.version, entry.value, entry.graph, who,
                     org_graph if kind == "org" else ladder_graph)
     if got is None:
-        return None
+        return None, True
     value, graph, version = got
-    return dataclasses.replace(entry, value=value, graph=graph, version=version)
+    return dataclasses.replace(entry, value=value, graph=graph, version=version), depends
 
 
 def visible_entries(kind: str) -> list[Entry]:
@@ -82,11 +90,11 @@ def visible_entry(kind: str, ident: str) -> Entry:
         broken = []
     view = view_of(kind, entry) if entry is not None else None
     if view is None:
-        from orgpath.web.auth import audience
+        from orgpath.web.health import may_see_details
 
         seen = {e.id: e for e in visible_entries(kind)}
         raise NotFound(kind, ident, nearest(seen, ident),
-                       broken if audience().admin else None)
+                       broken if may_see_details() else None)
     return view
 
 

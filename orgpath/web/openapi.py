@@ -163,7 +163,8 @@ def _path_schemas() -> dict[str, Any]:
 def _health_schema() -> dict[str, Any]:
     return {
         "Health": obj({
-            "status": {"enum": ["ok", "degraded"]},
+            "status": {"enum": ["ok", "loading", "degraded"]},
+            "loading": {**IDS, "description": "Files waiting for their first load."},
             "ladders": {"type": "array", "items": obj({"id": STR, "file": STR,
                                                          "roles": INT})},
             "orgs": {"type": "array", "items": obj({"id": STR, "file": STR, "people": INT})},
@@ -174,8 +175,9 @@ def _health_schema() -> dict[str, Any]:
                     "properties": {"text": STR, "line": nullable("integer"),
                                    "message": STR}}},
             })},
-        }, required=["status"], description="Only `status` unless the caller is in the "
-           "admin group or on loopback."),
+        }, required=["status", "ladders", "orgs", "errors"],
+           description="Diagnostics' messages only for the admin group or loopback; others "
+           "see only the ladders and orgs (and their files' errors) they may see."),
     }
 
 
