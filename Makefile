@@ -15,15 +15,18 @@ APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
 setup: $(STAMP) system-deps
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77"
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# Debian's graphviz gives the `dot` and `neato` programs the diagrams need.
+# Debian's graphviz gives the `dot` and `neato` programs the diagrams need; pycairo (the
+# PDF writer) builds against libcairo2-dev (PyPI has no Linux wheels).
 system-deps:
 	@command -v dot >/dev/null || { $(APT) update -qq && $(APT) install -y -qq graphviz; }
+	@pkg-config --exists cairo 2>/dev/null || \
+		{ $(APT) update -qq && $(APT) install -y -qq libcairo2-dev pkg-config; }
 
 # Browser tests drive Debian's chromium; the HTTP benchmark uses wrk.
 browser-deps:

@@ -286,6 +286,14 @@ def _format(fmt: str | None, output: str) -> str:
               help="Stack teams without managers in a column (narrower charts).")
 @click.option("--pages", type=click.Choice(["per-manager"]),
               help="A paged PDF: one page per manager, with bookmarks.")
+@click.option("--paper", type=click.Choice(["a4", "letter", "a3"]),
+              help="Paper of a paged PDF.  [default: a4]")
+@click.option("--portrait/--landscape", default=False,
+              help="Orientation of a paged PDF.  [default: landscape]")
+@click.option("--route", type=click.Choice(["direct", "graphviz"]), default="direct",
+              show_default=True,
+              help="How SVG and PDF are drawn: written straight from orgpath's layout, or "
+                   "through Graphviz (neato -n2).")
 @click.option("--format", "fmt", type=click.Choice(CHART_FORMATS),
               help="Output format. [default: from -o's suffix, else svg]")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
@@ -296,8 +304,8 @@ def _format(fmt: str | None, output: str) -> str:
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Where to write; '-' is stdout.")
 @click.pass_context
-def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_nodes,
-        ladder_file, ladder_id, output) -> None:
+def org(ctx, people, root, depth, neighbourhood, compact, pages, paper, portrait, route, fmt,
+        lang, max_nodes, ladder_file, ladder_id, output) -> None:
     """Draw an org chart of people: svg, png, pdf, dot or json.
 
     \b
@@ -306,15 +314,19 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_
       orgpath export org --people agency --root a02 --depth 1 -o team.png
       orgpath export org --people agency --neighbourhood a12 --format json -o -
       orgpath export org --people agency --pages per-manager -o agency.pdf
+      orgpath export org --people agency --pages per-manager --paper letter --portrait -o a.pdf
     """
     from orgpath.cli.export import write_output
     from orgpath.render.orgchart import org_chart
     from orgpath.render.paged import paged_pdf
+    from orgpath.render.pdfwriter import paged_pdf as paged_pdf_direct
 
     fmt = _format(fmt, output)
     if pages and fmt != "pdf":
         raise click.UsageError("--pages per-manager makes a PDF; use -o FILE.pdf or "
                                "--format pdf")
+    if (paper or portrait) and not pages:
+        raise click.UsageError("--paper and --portrait are for a paged PDF (--pages per-manager)")
     if neighbourhood and (root or depth is not None):
         raise click.UsageError("--neighbourhood cannot be combined with --root or --depth")
     stages = ["read", "layout", "dot", "draw", "write"]
@@ -331,12 +343,16 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_
 
         progress("read")
         G, L = load(ctx, people, ladder_file, ladder_id)
-        if pages:
+        if pages and route == "graphviz":
             data = paged_pdf(G, root=root, lang=lang, ladder_graph=L, progress=progress)
+        elif pages:
+            data = paged_pdf_direct(G, root=root, lang=lang, ladder_graph=L, paper=paper or "a4",
+                                    orientation="portrait" if portrait else "landscape",
+                                    progress=progress)
         else:
             data = org_chart(G, fmt, root=root, depth=depth, neighbourhood=neighbourhood,
                              compact=compact, lang=lang, ladder_graph=L, max_nodes=max_nodes,
-                             progress=progress)
+                             progress=progress, route=route)
         progress("write")
         write_output(data, output, fmt)
         bar.update(len(stages) - bar.pos)

@@ -413,6 +413,7 @@ def org_chart(
     max_nodes: int = DEFAULT_MAX_NODES,
     progress: Callable[[str], None] | None = None,
     runner: Runner | None = None,
+    route: str = "direct",
 ) -> bytes:
     """Draw an org chart as ``fmt`` (svg, png, pdf, dot or json) and return the bytes.
 
@@ -420,7 +421,9 @@ def org_chart(
     or the ``neighbourhood`` of a person. ``progress(stage)`` is called with
     ``"layout"``, ``"dot"``, ``"draw"`` as each stage starts. Raises
     :class:`ChartError` for bad arguments, more than ``max_nodes`` people, or
-    when Graphviz fails (its message is kept).
+    when Graphviz fails (its message is kept). SVG and PDF are written
+    straight from the layout (:mod:`~orgpath.render.svgwriter`,
+    :mod:`~orgpath.render.pdfwriter`) unless ``route="graphviz"``.
 
     >>> from orgpath.org import demo_org
     >>> org_chart(demo_org(), "json", neighbourhood="e1").count(b'"id"') > 0
@@ -428,6 +431,8 @@ def org_chart(
     """
     if fmt not in FORMATS:
         raise ChartError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if route not in ("direct", "graphviz"):
+        raise ChartError(f"unknown route {route!r}; use direct or graphviz")
     step = progress or (lambda stage: None)
     view = chart_view(G, root=root, depth=depth, neighbourhood=neighbourhood)
     n = len(view.tree)
@@ -441,6 +446,11 @@ def org_chart(
         step("write")
         data = org_json(G, view, layout, lang=lang, link=link, ladder_graph=ladder_graph)
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    if fmt in ("svg", "pdf") and route != "graphviz":
+        from orgpath.render.pdfwriter import direct_chart
+
+        step("draw")
+        return direct_chart(G, view, layout, fmt, lang=lang, link=link, ladder_graph=ladder_graph)
     step("dot")
     with gc_paused():
         dot = _org_dot(G, view, layout, compact, lang, link, ladder_graph, True, {}, "")
