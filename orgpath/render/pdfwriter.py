@@ -29,6 +29,7 @@ document language, so :func:`set_lang` appends it as a PDF incremental update.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import math
 import re
@@ -70,6 +71,7 @@ PAGE_FONT = 7.5
 PAGE_GAP = (12.0, 22.0)  # between boxes of a row, between rows
 
 
+@functools.lru_cache(maxsize=256)
 def _rgb(colour: str) -> tuple[float, float, float]:
     return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
 
@@ -98,6 +100,7 @@ class _Pen:
         c.select_font_face(FONT)
         c.set_font_size(size)
         c.set_line_width(1.0)
+        self.pending: list[tuple[Box, list[str], str, bool, bool]] = []
         self.fonts = {False: c.get_font_face()}
         c.select_font_face(FONT, cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_BOLD)
         self.fonts[True] = c.get_font_face()
@@ -124,24 +127,45 @@ class _Pen:
 
     def box(self, b: Box, lines: list[str], fill: str, *, vacant: bool = False,
             focus: bool = False) -> None:
+        """Queue a box; :meth:`flush` draws the queue (fills, borders, texts in a few runs)."""
+        self.pending.append((b, lines, fill, vacant, focus))
+
+    def flush(self) -> None:
+        """Draw the queued boxes: one path per fill colour and border style (fewer PDF ops)."""
         c = self.c
-        c.rectangle(b.x, b.y, b.width, b.height)
-        c.set_source_rgb(*_rgb(fill))
-        c.fill_preserve()
-        c.set_source_rgb(*_rgb(DOTTED if focus else BORDER))
-        c.set_line_width(2.5 if focus else 1.0)
-        if vacant:
-            c.set_dash([5.0, 2.0])
-        c.stroke()
-        if vacant:
-            c.set_dash([])
+        fills: dict[str, list[Box]] = {}
+        borders: dict[tuple[bool, bool], list[Box]] = {}
+        for b, _, fill, vacant, focus in self.pending:
+            fills.setdefault(fill, []).append(b)
+            borders.setdefault((vacant, focus), []).append(b)
+        for fill, bs in fills.items():
+            for b in bs:
+                c.rectangle(b.x, b.y, b.width, b.height)
+            c.set_source_rgb(*_rgb(fill))
+            c.fill()
+        for (vacant, focus), bs in borders.items():
+            for b in bs:
+                c.rectangle(b.x, b.y, b.width, b.height)
+            c.set_source_rgb(*_rgb(DOTTED if focus else BORDER))
+            c.set_line_width(2.5 if focus else 1.0)
+            c.set_dash([5.0, 2.0] if vacant else [])
+            c.stroke()
+        c.set_dash([])
         c.set_line_width(1.0)
-        c.set_source_rgb(*_rgb(VACANT_TEXT if vacant else "#000000"))
-        cx = b.x + b.width / 2
-        y = b.y + b.height / 2 - (len(lines) - 1) * self.line / 2 + self.size * 0.35
-        for i, s in enumerate(lines):
-            c.move_to(cx - c.text_extents(s).x_advance / 2, y + i * self.line)
-            c.show_text(s)
+        step, lift = self.line, self.size * 0.35
+        extents, move, show = c.text_extents, c.move_to, c.show_text
+        for grey in (False, True):
+            c.set_source_rgb(*_rgb(VACANT_TEXT if grey else "#000000"))
+            for b, lines, _, vacant, _ in self.pending:
+                if vacant != grey or not lines:
+                    continue
+                cx = b.x + b.width / 2
+                y = b.y + b.height / 2 - (len(lines) - 1) * step / 2 + lift
+                for s in lines:
+                    move(cx - extents(s).x_advance / 2, y)
+                    show(s)
+                    y += step
+        self.pending.clear()
 
     def lines(self, segs, colour: str = CONNECTOR, *, dash: bool = False,
               width: float = 1.0) -> None:
@@ -249,8 +273,10 @@ def whole_pdf(
         pen.lines(dotted, DOTTED, dash=True, width=1.2)
         for v, b, t in box_texts(G, view, layout, lang=lang, ladder_graph=ladder_graph):
             pen.box(b, t.lines, t.fill, vacant=t.person.vacant, focus=v == view.focus)
+        pen.flush()
         c.translate(-MARGIN, -head)
         pen.legend(MARGIN, H - foot + 6, w, paged=False)
+        pen.flush()
     surface.finish()
 
 
@@ -420,6 +446,7 @@ def paged_pdf(
                 outline[m] = surface.add_outline(
                     parent, heading, f"page={n + 1}",
                     cairo.PDFOutlineFlags.OPEN if parent == 0 else 0)
+            pen.flush()
             c.show_page()
         step("write")
         surface.finish()

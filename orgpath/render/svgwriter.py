@@ -56,8 +56,8 @@ _CHUNK = 1 << 16
 # XML 1.0 cannot carry most control characters, and bidi controls (U+202A-202E,
 # U+2066-2069, U+200E/F, U+061C) can make a name display as something else.
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-_XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                      **{c: " " for c in _BIDI}})
+_XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+assert not any(c.isprintable() for c in _BIDI)  # so xml_text's isprintable() catches them
 
 
 def xml_text(text: str) -> str:
@@ -66,9 +66,11 @@ def xml_text(text: str) -> str:
     >>> xml_text('<a href="x">&\\u202e</a>')
     '&lt;a href=&quot;x&quot;&gt;&amp; &lt;/a&gt;'
     """
-    if not text.isprintable():
+    if not text.isprintable():  # control and bidi characters are not printable
         text = "".join(c if c.isprintable() else " " for c in text)
-    return text.translate(_XML)
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        text = text.translate(_XML)
+    return text
 
 
 def _url(url: str) -> str:
@@ -256,9 +258,12 @@ def _write(out, G, view, layout, lang, link, ladder_graph, notes, title) -> None
     for k, (v, b, t) in enumerate(box_texts(G, view, layout, lang=lang,
                                             ladder_graph=ladder_graph, notes=notes)):
         p = t.person
-        x1, x2 = b.x - X0, b.x + b.width - X0
-        y1, y2 = b.y - Y1, b.y + b.height - Y1
+        x1 = b.x - X0
+        y1 = b.y - Y1
         cx, cy = x1 + b.width / 2, y1 + b.height / 2
+        sx1, sx2 = f"{x1:.1f}", f"{x1 + b.width:.1f}"
+        sy1, sy2 = f"{y1:.1f}", f"{y1 + b.height:.1f}"
+        scx = f"{cx:.1f}"
         href = ""
         if link is not None:
             url = link(p)
@@ -271,12 +276,13 @@ def _write(out, G, view, layout, lang, link, ladder_graph, notes, title) -> None
             dash, colour = ' stroke-dasharray="5,2"', f' fill="{VACANT_TEXT}"'
         add(f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
             f'<g id="a_node{k + 1}"><a{href} xlink:title="{xml_text(t.tip)}">\n'
-            f'<polygon fill="{t.fill}" stroke="{stroke}"{width}{dash} points="{x2:.1f},{y1:.1f} '
-            f'{x1:.1f},{y1:.1f} {x1:.1f},{y2:.1f} {x2:.1f},{y2:.1f} {x2:.1f},{y1:.1f}"/>\n')
-        top = cy - (len(t.lines) - 1) * LINE / 2 + 3
-        for i, line in enumerate(t.lines):
-            add(f'<text text-anchor="middle" x="{cx:.1f}" y="{top + i * LINE:.1f}" '
+            f'<polygon fill="{t.fill}" stroke="{stroke}"{width}{dash} points="{sx2},{sy1} '
+            f'{sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n')
+        y = cy - (len(t.lines) - 1) * LINE / 2 + 3
+        for line in t.lines:
+            add(f'<text text-anchor="middle" x="{scx}" y="{y:.1f}" '
                 f"{text_attrs}{colour}>{xml_text(line)}</text>\n")
+            y += LINE
         add("</a>\n</g>\n</g>\n")
         if len(parts) > 2048:
             flush()
