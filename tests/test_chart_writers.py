@@ -228,3 +228,22 @@ def test_cli_paged_pdf_on_letter_and_graphviz_route(tmp_path):
                               "--paper", "a3", "-o", str(svg)])
     assert res.exit_code == 2
     assert "--paper" in res.output
+
+
+def test_cli_streams_the_direct_svg_to_the_file(tmp_path, agency, ladder):
+    out = tmp_path / "org.svg"
+    res = CliRunner().invoke(cli, ["export", "org", "--people", str(GRAPHS / "agency.csv"),
+                                   "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert f"(svg, {out.stat().st_size:,} bytes)" in res.output
+    assert out.read_bytes() == org_chart(agency, "svg", ladder_graph=ladder)
+    assert [p.name for p in tmp_path.iterdir()] == ["org.svg"]  # no temporary file left
+
+
+def test_cli_leaves_no_half_written_svg(tmp_path):
+    out = tmp_path / "org.svg"
+    res = CliRunner().invoke(cli, ["export", "org", "--people", str(GRAPHS / "agency.csv"),
+                                   "--max-nodes", "5", "-o", str(out)])
+    assert res.exit_code == 1
+    assert "more than the limit of 5" in res.output
+    assert list(tmp_path.iterdir()) == []

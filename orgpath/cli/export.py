@@ -7,11 +7,13 @@ SVG. ``-o -`` (the default) writes to stdout. Files are written atomically
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 import click
@@ -81,8 +83,16 @@ def _resolve_format(fmt: str | None, output: str) -> str:
     return found
 
 
-def write_output(data: bytes, output: str, fmt: str) -> None:
-    """Write ``data`` to stdout (``-``) or atomically to the file ``output``."""
+def write_output(data: bytes | Callable[[BinaryIO], None], output: str, fmt: str) -> None:
+    """Write ``data`` to stdout (``-``) or atomically to the file ``output``.
+
+    ``data`` may be a function that writes to a binary file (for output too big to hold).
+    """
+    if callable(data):
+        buf = io.BytesIO() if output == "-" else None
+        if buf is not None:
+            data(buf)
+            data = buf.getvalue()
     if output == "-":
         sys.stdout.flush()
         stream = getattr(sys.stdout, "buffer", sys.stdout)
@@ -98,7 +108,10 @@ def write_output(data: bytes, output: str, fmt: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:

@@ -350,14 +350,19 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, paper, portrait
                                     orientation="portrait" if portrait else "landscape",
                                     progress=progress)
         else:
-            data = org_chart(G, fmt, root=root, depth=depth, neighbourhood=neighbourhood,
-                             compact=compact, lang=lang, ladder_graph=L, max_nodes=max_nodes,
-                             progress=progress, route=route)
+            def draw(out=None) -> bytes:
+                return org_chart(G, fmt, root=root, depth=depth, neighbourhood=neighbourhood,
+                                 compact=compact, lang=lang, ladder_graph=L,
+                                 max_nodes=max_nodes, progress=progress, route=route, out=out)
+
+            # A direct SVG goes to the file as it is written: 1,000,000 people are 650 MB.
+            data = draw if fmt == "svg" and route == "direct" and output != "-" else draw()
         progress("write")
         write_output(data, output, fmt)
         bar.update(len(stages) - bar.pos)
     if output != "-":
-        click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
+        size = Path(output).stat().st_size
+        click.echo(f"wrote {output} ({fmt}, {size:,} bytes)", err=True)
 
 
 COMMANDS = (people,)

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import BinaryIO
 from urllib.parse import quote
 
 import networkx as nx
@@ -414,6 +415,7 @@ def org_chart(
     progress: Callable[[str], None] | None = None,
     runner: Runner | None = None,
     route: str = "direct",
+    out: BinaryIO | None = None,
 ) -> bytes:
     """Draw an org chart as ``fmt`` (svg, png, pdf, dot or json) and return the bytes.
 
@@ -423,7 +425,9 @@ def org_chart(
     :class:`ChartError` for bad arguments, more than ``max_nodes`` people, or
     when Graphviz fails (its message is kept). SVG and PDF are written
     straight from the layout (:mod:`~orgpath.render.svgwriter`,
-    :mod:`~orgpath.render.pdfwriter`) unless ``route="graphviz"``.
+    :mod:`~orgpath.render.pdfwriter`) unless ``route="graphviz"``; with a
+    binary file ``out`` such a chart is written there as it is made (then the
+    answer is ``b""``).
 
     >>> from orgpath.org import demo_org
     >>> org_chart(demo_org(), "json", neighbourhood="e1").count(b'"id"') > 0
@@ -450,7 +454,8 @@ def org_chart(
         from orgpath.render.pdfwriter import direct_chart
 
         step("draw")
-        return direct_chart(G, view, layout, fmt, lang=lang, link=link, ladder_graph=ladder_graph)
+        return direct_chart(G, view, layout, fmt, lang=lang, link=link, ladder_graph=ladder_graph,
+                            out=out)
     step("dot")
     with gc_paused():
         dot = _org_dot(G, view, layout, compact, lang, link, ladder_graph, True, {}, "")

@@ -55,6 +55,7 @@ from orgpath.render.svgwriter import (
     box_texts,
     clip_line,
     org_svg,
+    write_svg,
 )
 from orgpath.render.words import words
 
@@ -293,15 +294,26 @@ def direct_chart(
     lang: str = "en",
     link: Link | None = None,
     ladder_graph: nx.MultiDiGraph | None = None,
+    out: BinaryIO | None = None,
 ) -> bytes:
-    """The chart as ``svg`` or ``pdf`` bytes, written straight from ``layout``."""
+    """The chart as ``svg`` or ``pdf`` bytes, written straight from ``layout``.
+
+    With ``out``, an SVG is streamed there (a PDF is written whole) and ``b""`` returned.
+    """
+    if fmt == "svg" and out is not None:
+        write_svg(out, G, view, layout, lang=lang, link=link, ladder_graph=ladder_graph)
+        return b""
     if fmt == "svg":
         return org_svg(G, view, layout, lang=lang, link=link, ladder_graph=ladder_graph)
     if fmt != "pdf":
         raise ChartError(f"the direct route writes svg and pdf, not {fmt!r}")
     buf = io.BytesIO()
     whole_pdf(buf, G, view, layout, lang=lang, ladder_graph=ladder_graph)
-    return set_lang(buf.getvalue(), lang)
+    data = set_lang(buf.getvalue(), lang)
+    if out is not None:
+        out.write(data)
+        return b""
+    return data
 
 
 @dataclass
