@@ -152,7 +152,7 @@ def writers(folder: Path, sizes: tuple[int, ...], graphviz_max: int, runner,
         del pdf
         skip_paged = n > paged_graphviz_max
         t_gv = float("nan") if skip_paged else timed(paged.paged_pdf, G, max_pages=10**9,
-                                                     runner=runner)[0]
+                                                     runner=runner, route="graphviz")[0]
         report(f"paged PDF {n:,} ({pages:,} A4 pages)", t, "s", pdf_target.get(n, ""), t_gv,
                "graphviz")
         if skip or skip_paged:

@@ -344,7 +344,8 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, paper, portrait
         progress("read")
         G, L = load(ctx, people, ladder_file, ladder_id)
         if pages and route == "graphviz":
-            data = paged_pdf(G, root=root, lang=lang, ladder_graph=L, progress=progress)
+            data = paged_pdf(G, root=root, lang=lang, ladder_graph=L, progress=progress,
+                             route="graphviz")
         elif pages:
             data = paged_pdf_direct(G, root=root, lang=lang, ladder_graph=L, paper=paper or "a4",
                                     orientation="portrait" if portrait else "landscape",

@@ -72,13 +72,20 @@ def paged_pdf(
     max_pages: int = DEFAULT_MAX_PAGES,
     progress: Callable[[str], None] | None = None,
     runner: Runner | None = None,
+    route: str = "direct",
 ) -> bytes:
     """A PDF with one page per manager (of the whole org or below ``root``).
 
-    Raises :class:`~orgpath.render.orgchart.ChartError` when nobody manages
-    anyone, when there would be more than ``max_pages`` pages, or when
-    Graphviz fails.
+    Written by :func:`orgpath.render.pdfwriter.paged_pdf` (A4 landscape) unless
+    ``route="graphviz"``. Raises :class:`~orgpath.render.orgchart.ChartError`
+    when nobody manages anyone, when there would be more than ``max_pages``
+    pages, or when Graphviz fails.
     """
+    if route != "graphviz":
+        from orgpath.render import pdfwriter
+
+        return pdfwriter.paged_pdf(G, root=root, lang=lang, ladder_graph=ladder_graph,
+                                   max_pages=max_pages, progress=progress)
     step = progress or (lambda stage: None)
     managers = page_order(G, root)
     if not managers:
