@@ -14,6 +14,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "desc_roles": "roles", "desc_moves": "moves", "no_years": "typical time not known",
         "vacant": "Vacant", "in_team": "in team", "team_of": "team of", "page": "page",
         "manager": "manager", "not_in_pdf": "not in this PDF",
+        "org_chart": "org chart", "chart_desc": "An org chart of {people} people.",
+        "legend_person": "person (tint: department)", "legend_vacant": "vacant position",
+        "legend_focus": "manager of this page", "legend_dotted": "dotted-line manager",
     },
     "da": {
         "level": "Niveau", "promotion": "forfremmelse", "lateral": "sideskift (begge veje)",
@@ -26,6 +29,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "desc_roles": "roller", "desc_moves": "skift", "no_years": "typisk tid ukendt",
         "vacant": "Ledig", "in_team": "i teamet", "team_of": "team på", "page": "side",
         "manager": "leder", "not_in_pdf": "ikke i denne PDF",
+        "org_chart": "organisationsdiagram",
+        "chart_desc": "Et organisationsdiagram med {people} personer.",
+        "legend_person": "person (farve: afdeling)", "legend_vacant": "ledig stilling",
+        "legend_focus": "leder på denne side", "legend_dotted": "stiplet linje til leder",
     },
 }
 
