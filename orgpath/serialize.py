@@ -37,10 +37,14 @@ def role_ref(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any]:
 
 
 def role_detail(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any]:
-    """Everything about one role, with its neighbours as references."""
+    """Everything about one role, with its neighbours as references.
+
+    ``salary`` is absent when the role has no band, or when the audience may not see
+    bands (:mod:`orgpath.audience` takes them out of the ladder): never a blank.
+    """
     r: Role = queries.role(G, rid)
     boss = queries.manager(G, rid)
-    return {
+    out = {
         "id": r.id,
         "title": r.name(lang),
         "titles": dict(r.title),
@@ -60,6 +64,9 @@ def role_detail(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any
         "next": [hop(G, h, lang) for h in queries.next_roles(G, rid)],
         "previous": [hop(G, h, lang) for h in queries.previous_roles(G, rid)],
     }
+    if r.salary is None:
+        del out["salary"]
+    return out
 
 
 def track_title(G: nx.MultiDiGraph, track: str | None, lang: str = "en") -> str | None:

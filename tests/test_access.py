@@ -432,6 +432,7 @@ def test_ladder_salary_rule(tmp_path):
     anon = c.get(role)
     assert b"45000" in hr.data
     assert b"45000" not in anon.data
+    assert "salary" not in anon.get_json()  # absent, not blanked
     cli = CliRunner().invoke(main, ["--graphs", str(lad), "export", "ladder", "--salary",
                                     "--format", "dot", "--audience", "public"])
     assert "45" not in "".join(line for line in cli.stdout.splitlines() if "USD" in line)

@@ -108,6 +108,19 @@ def _ladder_schemas() -> dict[str, Any]:
 
 
 def _role_schemas() -> dict[str, Any]:
+    detail = {
+        "id": STR, "title": STR, "titles": {"type": "object", "additionalProperties": STR},
+        "aliases": IDS, "level": INT, "track": nullable("string"),
+        "track_title": nullable("string"), "summary": nullable("string"),
+        "responsibilities": IDS, "skills": IDS,
+        "salary": nullable(ref("Salary")),
+        "codes": {"type": "object", "additionalProperties": STR},
+        "source": nullable("string"), "reports_to": nullable(ref("RoleRef")),
+        "dotted_lines": {"type": "array", "items": ref("RoleRef")},
+        "direct_reports": {"type": "array", "items": ref("RoleRef")},
+        "next": {"type": "array", "items": ref("Hop")},
+        "previous": {"type": "array", "items": ref("Hop")},
+    }
     return {
         "RoleRef": obj(_role_ref_props()),
         "RoleSummary": obj({"id": STR, "title": STR, "level": INT,
@@ -119,19 +132,8 @@ def _role_schemas() -> dict[str, Any]:
         "Hop": obj({**_role_ref_props(), "kind": {"enum": list(MOVE_KINDS)},
                      "years": nullable("number"), "depth": {**INT, "minimum": 1},
                      "via": STR}),
-        "RoleDetail": obj({
-            "id": STR, "title": STR, "titles": {"type": "object", "additionalProperties": STR},
-            "aliases": IDS, "level": INT, "track": nullable("string"),
-            "track_title": nullable("string"), "summary": nullable("string"),
-            "responsibilities": IDS, "skills": IDS,
-            "salary": nullable(ref("Salary")),
-            "codes": {"type": "object", "additionalProperties": STR},
-            "source": nullable("string"), "reports_to": nullable(ref("RoleRef")),
-            "dotted_lines": {"type": "array", "items": ref("RoleRef")},
-            "direct_reports": {"type": "array", "items": ref("RoleRef")},
-            "next": {"type": "array", "items": ref("Hop")},
-            "previous": {"type": "array", "items": ref("Hop")},
-        }),
+        # salary is absent when a role has none or the audience may not see it
+        "RoleDetail": obj(detail, required=[k for k in detail if k != "salary"]),
         "NextRoles": obj({"role": ref("RoleRef"),
                            "next": {"type": "array", "items": ref("Hop")}}),
         "PreviousRoles": obj({"role": ref("RoleRef"),
