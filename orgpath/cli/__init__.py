@@ -35,7 +35,7 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
 
 from orgpath.cli import export, ladder, people, serve  # noqa: E402  (commands register here)
 
-for command in (*ladder.COMMANDS, export.export, people.people, serve.serve,
+for command in (*ladder.COMMANDS, export.export, people.people, serve.serve, serve.worker,
                 serve.settings_cmd):
     main.add_command(command)
 export.export.add_command(people.org)

@@ -21,7 +21,7 @@ from flask_babel import Babel
 from orgpath import settings
 from orgpath.resources import default_graphs_dir, package_path, templates_dir
 from orgpath.store import Store
-from orgpath.web.cache import ResponseCache
+from orgpath.web.cache import make_cache
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -58,16 +58,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     store = Store(folder)
     store.refresh()
     app.extensions["orgpath"] = store
-    app.extensions["orgpath.api_cache"] = ResponseCache(app.config["API_CACHE_BYTES"])
-    app.extensions["orgpath.chart_cache"] = ResponseCache(app.config["CHART_CACHE_BYTES"])
+    url, ttl = app.config["CACHE_URL"], int(app.config["CACHE_TTL"])
+    app.extensions["orgpath.api_cache"] = make_cache("api_cache", app.config["API_CACHE_BYTES"],
+                                                     url, ttl)
+    app.extensions["orgpath.chart_cache"] = make_cache(
+        "chart_cache", app.config["CHART_CACHE_BYTES"], url, ttl)
 
     from orgpath.web import (
         api,
         budget,
         charts,
         errors,
+        exports,
         health,
         i18n,
+        observe,
         openapi,
         org_api,
         org_charts,
@@ -82,6 +87,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     budget.init_app(app)
     security.init_app(app)
+    observe.init_app(app)
+    exports.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(api.bp)
@@ -90,6 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(org_pages.bp)
     app.register_blueprint(org_api.bp)
     app.register_blueprint(org_charts.bp)
+    app.register_blueprint(exports.bp)
     if app.config["BENCH_BASELINE"]:
         api.register_baseline(app)
     return app

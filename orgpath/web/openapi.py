@@ -426,7 +426,7 @@ def document(config: Mapping[str, Any], fragments: tuple[Fragment, ...] = (),
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "servers": [{"url": "/"}],
         "tags": [{"name": "ladders"}, {"name": "charts"}, {"name": "orgs"},
-                 {"name": "service"}],
+                 {"name": "exports"}, {"name": "service"}],
         "paths": all_paths,
         "components": {"schemas": all_schemas},
     }
