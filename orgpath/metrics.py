@@ -41,7 +41,7 @@ JOBS = Counter("orgpath_jobs_total", "Export jobs by event: queued, started, suc
                "failed, retried.", ["event"])
 JOBS_RUNNING = Gauge("orgpath_jobs_running", "Export jobs running in this process now.",
                      multiprocess_mode="livesum")
-JOB_STATES = Gauge("orgpath_jobs", "Export jobs by state, as the job store says at scrape "
+JOB_STATES = Gauge("orgpath_jobs_now", "Export jobs by state, as the job store says at scrape "
                    "time (succeeded and failed: kept jobs, or totals with Redis).", ["state"],
                    multiprocess_mode="mostrecent")
 FILES = Gauge("orgpath_files", "Files of the graphs folder by kind and state (loaded, failed).",
@@ -104,7 +104,7 @@ def mark_dead(pid: int) -> None:
 def names() -> Iterable[str]:
     """The metric names orgpath exports (for docs and tests)."""
     return ("orgpath_request_seconds", "orgpath_render_seconds", "orgpath_cache_total",
-            "orgpath_jobs_total", "orgpath_jobs_running", "orgpath_jobs", "orgpath_files")
+            "orgpath_jobs_total", "orgpath_jobs_running", "orgpath_jobs_now", "orgpath_files")
 
 
 __all__ = ["cache_event", "exposition", "job_event", "mark_dead", "names", "observe_render",
