@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import secrets
+import socket
 import tempfile
 import threading
 import time
@@ -339,7 +340,7 @@ class Jobs:
         self.states.put({"id": job_id, "spec": asdict(spec), "state": "queued", "stage":
                          "queued", "progress": 0, "attempts": 1, "error": None,
                          "created": now, "heartbeat": now, "finished": None, "size": None,
-                         "version": None, "note": None})
+                         "version": None, "note": None, "worker": None})
         metrics.job_event("queued")
         self._dispatch(job_id, 1)
         return job_id
@@ -440,7 +441,9 @@ class Jobs:
             return  # finished, failed or handed to a newer attempt meanwhile
         mine = {"attempts": attempt}
         if not self.states.update(job_id, expect=mine, state="running", stage="load",
-                                  progress=STAGES["load"], heartbeat=time.time()):
+                                  progress=STAGES["load"], heartbeat=time.time(),
+                                  worker=f"{self.backend} {socket.gethostname()} "
+                                         f"pid {os.getpid()}"):
             return
         metrics.job_event("started")
         metrics.JOBS_RUNNING.inc()

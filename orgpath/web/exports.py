@@ -55,7 +55,7 @@ def job_json(state: dict) -> dict[str, Any]:
         "url": url_for("exports.job", job_id=state["id"]),
         "download": url_for("exports.job_file", job_id=state["id"]) if done else None,
         "size": state["size"], "error": state["error"], "note": state["note"],
-        "attempts": state["attempts"],
+        "attempts": state["attempts"], "worker": state.get("worker"),
     }
 
 
@@ -145,7 +145,9 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "stage": STR, "progress": {"type": "integer", "minimum": 0, "maximum": 100},
             "org": STR, "format": STR, "url": STR, "download": nullable("string"),
             "size": nullable("integer"), "error": nullable("string"),
-            "note": nullable("string"), "attempts": INT}),
+            "note": nullable("string"), "attempts": INT,
+            "worker": {**nullable("string"), "description": "Who ran the last attempt: "
+                       "backend (threads or rq), host and process."}}),
     }
     job_id = param("job_id", "path", {"type": "string", "maxLength": 64}, "The job's id.")
     job_ok = {"description": "The job.", "content": {"application/json": {
