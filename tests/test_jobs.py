@@ -196,3 +196,20 @@ def test_validate_keeps_the_audience_in_the_key():
     with pytest.raises(JobError, match="at most 50 characters"):
         validate({"org": "a" * 51, "format": "svg"}, formats=("svg",), langs=("en",),
                  max_text=50, max_depth=5)
+
+
+def test_org_page_offers_jobs_over_the_job_budget(org_graphs_dir, tmp_path):
+    from orgpath.web import create_app
+
+    small = create_app({"TESTING": True, "GRAPHS": str(org_graphs_dir)}).test_client()
+    assert b'id="export-job"' not in small.get("/orgs/acme").data
+    big = create_app({"TESTING": True, "GRAPHS": str(org_graphs_dir), "JOB_BUDGET": 5,
+                      "JOBS_FOLDER": str(tmp_path / "jobs")}).test_client()
+    page = big.get("/orgs/acme").data.decode()
+    assert 'id="export-job"' in page
+    assert 'action="/api/v1/exports"' in page
+    assert 'src="/static/exports.js"' in page
+    assert "<script>" not in page  # no inline script: the CSP allows only files
+    js = big.get("/static/exports.js")
+    assert js.status_code == 200
+    assert b"fetch(form.action" in js.data  # the URL comes from the page's form
