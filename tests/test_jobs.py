@@ -213,3 +213,16 @@ def test_org_page_offers_jobs_over_the_job_budget(org_graphs_dir, tmp_path):
     js = big.get("/static/exports.js")
     assert js.status_code == 200
     assert b"fetch(form.action" in js.data  # the URL comes from the page's form
+
+
+def test_jobs_without_their_redis_answer_503_not_500(org_graphs_dir, tmp_path):
+    from orgpath.web import create_app
+    from tests.conftest import free_port
+
+    client = create_app({"TESTING": True, "GRAPHS": str(org_graphs_dir),
+                         "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}).test_client()
+    resp = client.post("/api/v1/exports", json={"org": "acme", "format": "svg"})
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "5"
+    assert "cannot be reached" in resp.get_json()["detail"]
+    assert client.get("/api/v1/exports/abc").status_code == 503

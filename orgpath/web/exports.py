@@ -59,6 +59,31 @@ def job_json(state: dict) -> dict[str, Any]:
     }
 
 
+def _queue_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return (OSError,)
+    return (OSError, RedisError)
+
+
+def _unavailable(exc: BaseException) -> Problem:
+    p = Problem(503, "jobs-unavailable", "Jobs unavailable",
+                f"The job store cannot be reached now ({type(exc).__name__}); try again "
+                "shortly.")
+    p.headers = {"Retry-After": "5"}
+    return p
+
+
+def _status(job_id: str) -> dict | None:
+    if len(job_id) > 64:
+        return None
+    try:
+        return jobs().status(job_id)
+    except _queue_errors() as exc:
+        raise _unavailable(exc) from None
+
+
 def _not_found() -> Problem:
     return Problem(404, "job-not-found", "Export job not found",
                    "There is no export job with that id (finished jobs are kept "
@@ -82,14 +107,17 @@ def submit():
     for pid in (spec.root, spec.around):
         if pid is not None:
             person_id(entry.graph, pid)
-    job_id = jobs().submit(spec)
-    state = jobs().status(job_id)
+    try:
+        job_id = jobs().submit(spec)
+        state = jobs().status(job_id)
+    except _queue_errors() as exc:
+        raise _unavailable(exc) from None
     return _answer(job_json(state), 202, {"Location": url_for("exports.job", job_id=job_id)})
 
 
 @bp.get("/<job_id>")
 def job(job_id: str):
-    state = jobs().status(job_id) if len(job_id) <= 64 else None
+    state = _status(job_id)
     if state is None:
         raise _not_found()
     return _answer(job_json(state))
@@ -97,14 +125,17 @@ def job(job_id: str):
 
 @bp.get("/<job_id>/file")
 def job_file(job_id: str):
-    state = jobs().status(job_id) if len(job_id) <= 64 else None
+    state = _status(job_id)
     if state is None:
         raise _not_found()
     if state["state"] != "succeeded":
         raise Problem(409, "job-not-finished", "Export not ready",
                       f"The export is {state['state']}"
                       + (f": {state['error']}" if state["error"] else "; follow the job URL."))
-    body = jobs().result(job_id)
+    try:
+        body = jobs().result(job_id)
+    except _queue_errors() as exc:
+        raise _unavailable(exc) from None
     if body is None:
         raise _not_found()
     spec = ExportSpec(**state["spec"])
@@ -159,7 +190,9 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         tags=("exports",), errors={"404": problem("Unknown org or person."),
                                    "400": problem("The body is not valid; `detail` names "
                                                   "the field."),
-                                   "304": None, "503": None})["get"]
+                                   "304": None,
+                                   "503": problem("The job store (Redis) cannot be reached; "
+                                                  "Retry-After.")})["get"]
     post["requestBody"] = {"required": True, "content": {"application/json": {
         "schema": ref("ExportRequest")}}}
     post["responses"]["202"] = post["responses"].pop("200")
