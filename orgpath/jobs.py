@@ -515,7 +515,7 @@ def _worker_store(values: Mapping[str, Any]) -> Any:
     with _stores_lock:
         store = _stores.get(folder)
         if store is None:
-            store = _stores[folder] = Store(folder)
+            store = _stores[folder] = Store(folder, values=values)
     store.refresh()
     return store
 
