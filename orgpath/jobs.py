@@ -525,16 +525,33 @@ def execute(job_id: str, attempt: int) -> None:
     Jobs(settings.load()).run(job_id, attempt)
 
 
+def papers() -> tuple[str, ...]:
+    """Paper sizes a paged PDF can be drawn on: none until its writer takes a ``paper``."""
+    import inspect
+
+    from orgpath.render.paged import paged_pdf
+
+    return PAPERS if "paper" in inspect.signature(paged_pdf).parameters else ()
+
+
+_ABSENT = object()
+
+
 def validate(data: Any, *, formats: tuple[str, ...], langs: tuple[str, ...],
              max_text: int, max_depth: int) -> ExportSpec:
-    """An :class:`ExportSpec` from a request's JSON; :class:`JobError` names the bad field."""
+    """An :class:`ExportSpec` from a request's JSON; :class:`JobError` names the bad field.
+
+    As strict as the ``ExportRequest`` schema: no unknown fields, no nulls, no empty text.
+    """
     if not isinstance(data, dict):
         raise JobError("the body must be a JSON object with org and format")
-    known = {"org", "format", "view", "paper", "audience", "lang"}
+    sizes = papers()
+    known = {"org", "format", "view", "audience", "lang"} | ({"paper"} if sizes else set())
     extra = sorted(set(data) - known)
     if extra:
-        raise JobError(f"unknown field {extra[0]!r}; use {', '.join(sorted(known))}")
-    view = data.get("view") or {}
+        hint = " (this version's paged PDF has one paper size)" if extra[0] == "paper" else ""
+        raise JobError(f"unknown field {extra[0]!r}{hint}; use {', '.join(sorted(known))}")
+    view = data.get("view", {})
     if not isinstance(view, dict):
         raise JobError("view must be an object (root, depth, around, compact, pages)")
     vknown = {"root", "depth", "around", "compact", "pages"}
@@ -543,53 +560,52 @@ def validate(data: Any, *, formats: tuple[str, ...], langs: tuple[str, ...],
         raise JobError(f"unknown field view.{vextra[0]}; use {', '.join(sorted(vknown))}")
 
     def text(name: str, value: Any, required: bool = False) -> str | None:
-        if value is None or value == "":
+        if value is _ABSENT:
             if required:
                 raise JobError(f"{name} is required")
             return None
-        if not isinstance(value, str) or len(value) > max_text or "\x00" in value:
-            raise JobError(f"{name} must be text of at most {max_text} characters")
+        if not isinstance(value, str) or not 1 <= len(value) <= max_text:
+            raise JobError(f"{name} must be text of 1 to {max_text} characters")
         return value
 
     def flag(name: str, value: Any) -> bool:
+        if value is _ABSENT:
+            return False
         if not isinstance(value, bool):
             raise JobError(f"{name} must be true or false")
         return value
 
-    org = text("org", data.get("org"), True)
-    fmt = text("format", data.get("format"), True)
+    org = text("org", data.get("org", _ABSENT), True)
+    fmt = data.get("format", _ABSENT)
+    if fmt is _ABSENT:
+        raise JobError("format is required")
     if fmt not in formats:
-        raise JobError(f"format must be one of {', '.join(formats)}, not {fmt[:40]!r}")
-    depth = view.get("depth")
-    if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int)
-                              or not 0 <= depth <= max_depth):
+        raise JobError(f"format must be one of {', '.join(formats)}, not {str(fmt)[:40]!r}")
+    depth = view.get("depth", _ABSENT)
+    if depth is _ABSENT:
+        depth = None
+    elif isinstance(depth, bool) or not isinstance(depth, int) or not 0 <= depth <= max_depth:
         raise JobError(f"view.depth must be a whole number from 0 to {max_depth}")
-    root, around = text("view.root", view.get("root")), text("view.around", view.get("around"))
+    root = text("view.root", view.get("root", _ABSENT))
+    around = text("view.around", view.get("around", _ABSENT))
     if root and around:
         raise JobError("view: use either root (a subtree) or around (a neighbourhood)")
-    pages = flag("view.pages", view.get("pages", False))
+    pages = flag("view.pages", view.get("pages", _ABSENT))
     if pages and fmt != "pdf":
         raise JobError("view.pages (one page per manager) needs format pdf")
-    paper = text("paper", data.get("paper"))
+    paper = text("paper", data.get("paper", _ABSENT))
     if paper is not None:
-        paper = paper.lower()
-        if paper not in PAPERS:
-            raise JobError(f"paper must be one of {', '.join(PAPERS)}")
+        if paper not in sizes:
+            raise JobError(f"paper must be one of {', '.join(sizes)}")
         if not pages:
             raise JobError("paper applies to the paged PDF (view.pages true) only")
-        import inspect
-
-        from orgpath.render.paged import paged_pdf
-        if "paper" not in inspect.signature(paged_pdf).parameters:
-            raise JobError("paper: this version's paged PDF has one paper size; leave "
-                           "paper out")
-    lang = text("lang", data.get("lang")) or "en"
+    lang = data.get("lang", "en")
     if lang not in langs:
         raise JobError(f"lang must be one of {', '.join(langs)}")
     return ExportSpec(org=org, fmt=fmt, root=root, depth=depth, around=around,
-                      compact=flag("view.compact", view.get("compact", False)), pages=pages,
+                      compact=flag("view.compact", view.get("compact", _ABSENT)), pages=pages,
                       paper=paper, lang=lang,
-                      audience=text("audience", data.get("audience")) or "")
+                      audience=text("audience", data.get("audience", _ABSENT)) or "")
 
 
-__all__ = ["ExportSpec", "JobError", "Jobs", "draw_export", "execute", "validate"]
+__all__ = ["ExportSpec", "JobError", "Jobs", "draw_export", "execute", "papers", "validate"]

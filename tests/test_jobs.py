@@ -74,7 +74,9 @@ def test_svg_job_of_a_subtree(jc):
     ({"org": "acme", "format": "svg", "view": {"depth": -1}}, "view.depth"),
     ({"org": "acme", "format": "svg", "view": {"root": "vp", "around": "dir"}}, "either root"),
     ({"org": "acme", "format": "svg", "colour": "red"}, "unknown field 'colour'"),
-    ({"org": "acme", "format": "pdf", "paper": "a4"}, "paged PDF"),
+    ({"org": "acme", "format": "pdf", "paper": "a4"}, "paper"),
+    ({"org": "", "format": "svg"}, "org must be text of 1 to"),
+    ({"org": "acme", "format": "svg", "view": {"root": None}}, "view.root must be text"),
     ({"org": "acme", "format": "svg", "lang": "fr"}, "lang must be one of"),
 ])
 def test_bad_requests_are_400_naming_the_field(jc, payload, words):
@@ -184,7 +186,12 @@ def test_job_states_are_plain_json_files_written_whole(tmp_path, org_graphs_dir)
     job_id = jobs.submit(ExportSpec(org="nope", fmt="svg"))
     text = (tmp_path / "jobs" / f"{job_id}.json").read_text()
     assert json.loads(text)["spec"]["org"] == "nope"
-    assert not list((tmp_path / "jobs").glob(".part-*"))
+    for _ in range(300):
+        if jobs.status(job_id)["state"] == "failed":
+            break
+        time.sleep(0.1)
+    assert "no org 'nope'" in jobs.status(job_id)["error"]
+    assert not list((tmp_path / "jobs").glob(".part-*"))  # every write was renamed into place
 
 
 def test_validate_keeps_the_audience_in_the_key():
@@ -193,7 +200,7 @@ def test_validate_keeps_the_audience_in_the_key():
     other = validate({"org": "acme", "format": "svg"}, formats=("svg",), langs=("en",),
                      max_text=50, max_depth=5)
     assert spec.key("v1") != other.key("v1")
-    with pytest.raises(JobError, match="at most 50 characters"):
+    with pytest.raises(JobError, match="1 to 50 characters"):
         validate({"org": "a" * 51, "format": "svg"}, formats=("svg",), langs=("en",),
                  max_text=50, max_depth=5)
 

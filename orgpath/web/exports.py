@@ -21,7 +21,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 
 from orgpath import settings
-from orgpath.jobs import ExportSpec, JobError, Jobs, validate
+from orgpath.jobs import ExportSpec, JobError, Jobs, papers, validate
 from orgpath.model import LANGUAGES
 from orgpath.render import formats
 from orgpath.render.orgchart import FORMATS as ORG_FORMATS
@@ -161,16 +161,24 @@ def page_offer(people: int) -> bool:
 
 def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """The export job paths and the ``ExportRequest``/``ExportJob`` schemas."""
-    text = {"type": "string", "maxLength": int(config["MAX_QUERY_LENGTH"])}
+    text = {"type": "string", "minLength": 1, "maxLength": int(config["MAX_QUERY_LENGTH"])}
     view = obj({"root": text, "depth": {"type": "integer", "minimum": 0,
                                         "maximum": int(config["MAX_DEPTH"])},
                 "around": text, "compact": {"type": "boolean"}, "pages": {"type": "boolean"}},
-               required=[])
+               required=[], **{"not": {"required": ["root", "around"]}})
+    props = {"org": text, "format": {"enum": list(ORG_FORMATS)}, "view": view,
+             "lang": {"enum": list(LANGUAGES)}, "audience": text}
+    paged = {"required": ["view"], "properties": {"view": {
+        "required": ["pages"], "properties": {"pages": {"const": True}}}}}
+    rules = [{"if": paged, "then": {"properties": {"format": {"const": "pdf"}}}}]
+    sizes = papers()
+    if sizes:  # only once the paged PDF writer takes a paper size
+        props["paper"] = {"enum": list(sizes)}
+        rules.append({"if": {"required": ["paper"]}, "then": paged})
     schemas = {
-        "ExportRequest": obj({"org": text, "format": {"enum": list(ORG_FORMATS)},
-                              "view": view, "paper": {"enum": ["a4", "a3", "letter"]},
-                              "lang": {"enum": list(LANGUAGES)}, "audience": text},
-                             required=["org", "format"]),
+        "ExportRequest": obj(props, required=["org", "format"], allOf=rules,
+                             description="view.pages needs format pdf; root or around, "
+                                         "not both."),
         "ExportJob": obj({
             "id": STR, "state": {"enum": ["queued", "running", "succeeded", "failed"]},
             "stage": STR, "progress": {"type": "integer", "minimum": 0, "maximum": 100},
