@@ -3,9 +3,10 @@
 #   docker run -p 8000:8000 -v "$PWD/graphs:/srv/graphs:ro" orgpath
 FROM python:3.11-slim-bookworm
 
-# Debian's Graphviz draws ladders and org charts; curl is for the HEALTHCHECK only.
+# Debian's Graphviz draws ladders; cairo (built into pycairo here) writes org chart PDFs;
+# curl is for the HEALTHCHECK only.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends graphviz curl \
+    && apt-get install -y --no-install-recommends graphviz curl libcairo2-dev pkg-config gcc \
     && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
