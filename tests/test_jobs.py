@@ -119,7 +119,7 @@ def test_failed_drawing_fails_the_job_with_the_message(jc, jobs_app):
                                             "view": {"pages": True}})
     done = follow(jc, resp.get_json()["url"])
     assert done["state"] == "failed"
-    assert "more than the limit of 1 pages" in done["error"]
+    assert "more than the limit of 1" in done["error"]
     assert done["download"] is None
 
 
