@@ -23,11 +23,15 @@ $(STAMP): pyproject.toml | system-deps
 
 # Debian's graphviz gives the `dot` and `neato` programs the diagrams need; git builds the
 # history tests' repositories (orgpath itself reads git through pygit2, not the program).
+# redis-server and nginx run the cluster test (tests/test_cluster.py, docs/deploy.md): the
+# test starts its own on loopback; the packages' system services are not needed.
 system-deps:
 	@command -v dot >/dev/null || { $(APT) update -qq && $(APT) install -y -qq graphviz; }
 	@command -v git >/dev/null || { $(APT) update -qq && $(APT) install -y -qq git; }
 	@pkg-config --exists cairo 2>/dev/null || \
 		{ $(APT) update -qq && $(APT) install -y -qq libcairo2-dev pkg-config; }
+	@command -v redis-server >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || \
+		{ $(APT) update -qq && $(APT) install -y -qq redis-server nginx; }
 
 # Browser tests drive Debian's chromium; the HTTP benchmark uses wrk.
 browser-deps:

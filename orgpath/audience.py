@@ -156,6 +156,31 @@ class Audience:
         return False  # self / manager: decided per person
 
 
+def audience_text(audience: Audience) -> str:
+    """``audience`` as JSON text, to carry it with a job to another process.
+
+    >>> audience_from_text(audience_text(Audience(True, frozenset({"hr"}), "ann")))
+    Audience(authenticated=True, groups=frozenset({'hr'}), user='ann', email=None, admin=False)
+    """
+    import json
+
+    return json.dumps({"authenticated": audience.authenticated,
+                       "groups": sorted(audience.groups), "user": audience.user,
+                       "email": audience.email, "admin": audience.admin}, sort_keys=True)
+
+
+def audience_from_text(text: str) -> Audience:
+    """The :class:`Audience` :func:`audience_text` wrote; anything else is the public."""
+    import json
+
+    try:
+        d = json.loads(text)
+        return Audience(bool(d["authenticated"]), frozenset(map(str, d["groups"])),
+                        d["user"], d["email"], bool(d["admin"]))
+    except (ValueError, TypeError, KeyError):
+        return PUBLIC
+
+
 PUBLIC = Audience()
 AUTHENTICATED = Audience(authenticated=True)
 EVERYTHING = Audience(authenticated=True, admin=True)

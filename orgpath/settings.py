@@ -259,6 +259,46 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("audience_views", 32, "int",
             "Redacted views of ladders and orgs (one per file and audience) kept in memory "
             "per worker.", minimum=1),
+    # --- jobs, the shared cache and operations (see docs/deploy.md)
+    Setting("job_budget", 5_000, "int",
+            "Org charts of more people than this are exports to run as jobs "
+            "(POST /api/v1/exports; the org page offers a job with a progress bar).",
+            minimum=1),
+    Setting("redis_url", "", "str",
+            "Redis for jobs (redis://host:6379/0): exports run on `orgpath worker` "
+            "processes (RQ). Empty: a thread pool inside the server."),
+    Setting("job_threads", 2, "int",
+            "Threads of the embedded job pool (per server process) when redis_url is empty.",
+            minimum=1),
+    Setting("job_timeout", 900.0, "float",
+            "Seconds one export job may take (its Graphviz runs too) before it fails.",
+            minimum=1),
+    Setting("max_job_pages", 20_000, "int",
+            "Most pages of a paged org PDF drawn as a job (max_org_pdf_pages bounds the "
+            "web's own).", minimum=1),
+    Setting("job_retries", 1, "int",
+            "Times a job whose worker died mid-job is run again before it fails.", minimum=0),
+    Setting("job_heartbeat", 20.0, "float",
+            "Seconds a running job may go without a heartbeat before it counts as "
+            "abandoned (its worker died): retried or failed.", minimum=1),
+    Setting("job_results", "folder", "str",
+            "Where finished exports are kept: folder (jobs_folder, shared by every "
+            "replica and worker) or redis (redis_url).", choices=("folder", "redis")),
+    Setting("jobs_folder", "", "path",
+            "Folder of job states and results (folder results). Empty: a private temporary "
+            "folder per server (`orgpath serve` makes one its workers share)."),
+    Setting("job_result_ttl", 3600, "int",
+            "Seconds a finished export (or a failure) is kept for download.", minimum=1),
+    Setting("cache_url", "", "str",
+            "Redis shared by every replica for rendered charts and API answers "
+            "(redis://host:6379/1). Empty: each worker's own memory only."),
+    Setting("cache_ttl", 3600, "int",
+            "Seconds a chart or answer is kept in the shared cache.", minimum=1),
+    Setting("metrics_access", "loopback", "str",
+            "Who may read GET /metrics (Prometheus): loopback (127.0.0.1 and ::1 only), "
+            "anyone, or off.", choices=("loopback", "anyone", "off")),
+    Setting("json_logs", False, "bool",
+            "Log one JSON object per line (requests included) instead of text."),
     # --- the server process (orgpath serve)
     Setting("workers", 2, "int", "gunicorn worker processes.", minimum=1),
     Setting("threads", 8, "int",

@@ -115,7 +115,8 @@ def test_routes_and_document_agree(app, doc):
     assert served - documented == set(), "routes missing from the OpenAPI document"
     adapter = app.url_map.bind("localhost")
     for template in documented:  # each documented path is served by a machine route
-        endpoint, _ = adapter.match(re.sub(r"\{\w+\}", "x", template))
+        method = next(iter(doc["paths"][template])).upper()
+        endpoint, _ = adapter.match(re.sub(r"\{\w+\}", "x", template), method=method)
         assert not endpoint.startswith(("pages.", "orgs.")), template
 
 
@@ -142,8 +143,8 @@ def test_limits_come_from_the_settings():
 
 def test_every_operation_declares_its_problems(doc):
     for path, item in doc["paths"].items():
-        if path in ("/healthz", "/api/v1/openapi.json"):
-            continue
+        if path in ("/healthz", "/api/v1/openapi.json", "/metrics") or "exports" in path:
+            continue  # no query parameters, no heavy work: neither 400 nor 503
         responses = item["get"]["responses"]
         for status in ("400", "503"):
             assert status in responses, (path, status)

@@ -39,7 +39,7 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
 
 from orgpath.cli import diff, export, ladder, people, serve, token  # noqa: E402  (register)
 
-for command in (*ladder.COMMANDS, export.export, people.people, serve.serve,
+for command in (*ladder.COMMANDS, export.export, people.people, serve.serve, serve.worker,
                 serve.settings_cmd, diff.diff, token.token):
     main.add_command(command)
 export.export.add_command(people.org)

@@ -1,10 +1,13 @@
-"""``orgpath serve`` (the web service, on gunicorn or Flask's reloader) and ``orgpath settings``."""
+"""``orgpath serve`` (the web service, on gunicorn or Flask's reloader), ``orgpath worker``
+(export jobs on RQ) and ``orgpath settings``."""
 
 from __future__ import annotations
 
 import ipaddress
 import os
 import sys
+import tempfile
+import threading
 
 import click
 
@@ -46,6 +49,12 @@ def serve(store: Store, host: str, port: int, workers: int | None,
         os.environ[settings.setting(name).env] = raw
     folder = str(store.folder.resolve())
     os.environ["ORGPATH_GRAPHS"] = folder
+    # Private folders the gunicorn workers share: Prometheus' per-process files and, unless
+    # jobs_folder says where, the embedded job pool's states and results.
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="orgpath-metrics-")
+    if not values["jobs_folder"]:
+        os.environ["ORGPATH_JOBS_FOLDER"] = tempfile.mkdtemp(prefix="orgpath-jobs-")
     workers = workers or values["workers"]
     url = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
     click.echo(f"orgpath: serving {folder} at {url}", err=True)
@@ -57,8 +66,10 @@ def serve(store: Store, host: str, port: int, workers: int | None,
     args = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
             "--worker-class", "gthread", "--threads", str(values["threads"]),
             "--timeout", str(values["worker_timeout"]),
-            "--bind", f"{host}:{port}", "--access-logfile", "-",
-            "orgpath.web:create_app()"]
+            "--bind", f"{host}:{port}"]
+    if not values["json_logs"]:  # with json_logs the app logs each request itself
+        args += ["--access-logfile", "-"]
+    args.append("orgpath.web:create_app()")
     os.execv(sys.executable, args)
 
 
@@ -85,6 +96,67 @@ def check_auth(host: str, values: dict) -> None:
         if missing:
             raise click.UsageError(f"auth oidc needs {', '.join(missing)} "
                                    "(see docs/privacy.md)")
+@click.command()
+@click.option("--setting", "-s", "overrides", type=(str, str), multiple=True,
+              metavar="NAME VALUE",
+              help="Set a setting (see `orgpath settings`); may be repeated. Overrides "
+                   "ORGPATH_<NAME>.")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@click.pass_obj
+def worker(store: Store, overrides: tuple[tuple[str, str], ...], burst: bool) -> None:
+    """Run export jobs from Redis (RQ): the worker of `orgpath serve` with redis_url set.
+
+    It draws from the same graphs folder (--graphs, or ORGPATH_GRAPHS) and keeps
+    results where job_results says. Any worker also retries or fails the jobs of
+    workers that died (no heartbeat for job_heartbeat seconds).
+
+    \b
+    Examples:
+      ORGPATH_REDIS_URL=redis://127.0.0.1:6379/0 orgpath worker
+      orgpath --graphs /srv/graphs worker -s redis_url redis://redis:6379/0
+    """
+    try:
+        values = settings.load(overrides=overrides)
+    except settings.SettingError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not values["redis_url"]:
+        raise click.UsageError("orgpath worker needs the redis_url setting "
+                               "(ORGPATH_REDIS_URL or --setting redis_url URL)")
+    for name, raw in overrides:  # the job processes (RQ's work horses) read the environment
+        os.environ[settings.setting(name).env] = raw
+    os.environ["ORGPATH_GRAPHS"] = str(store.folder.resolve())
+    values["graphs"] = os.environ["ORGPATH_GRAPHS"]
+    if values["json_logs"]:
+        from orgpath.web.observe import use_json_logs
+
+        use_json_logs()
+    from redis.exceptions import ConnectionError as RedisDown
+    from rq import Queue, Worker
+
+    from orgpath.jobs import QUEUE, Jobs, _worker_store
+
+    try:
+        jobs = Jobs(values)
+        jobs.conn.ping()
+    except (RedisDown, OSError) as exc:
+        raise click.ClickException(f"cannot reach Redis at redis_url: {exc}") from None
+    _worker_store(values)  # load the folder once; every job's process inherits it
+    stop = threading.Event()
+
+    def sweep() -> None:
+        while not stop.wait(jobs.heartbeat / 2):
+            try:
+                jobs.sweep()
+            except Exception as exc:  # Redis gone for a moment: try again next round
+                click.echo(f"orgpath worker: sweep failed: {exc}", err=True)
+
+    jobs.sweep()
+    threading.Thread(target=sweep, daemon=True, name="orgpath-sweep").start()
+    click.echo(f"orgpath worker: taking export jobs from {QUEUE}", err=True)
+    try:
+        Worker([Queue(QUEUE, connection=jobs.conn)], connection=jobs.conn).work(burst=burst)
+    finally:
+        stop.set()
 
 
 @click.command("settings")

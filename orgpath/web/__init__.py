@@ -22,7 +22,7 @@ from orgpath import settings
 from orgpath.audience import Views
 from orgpath.resources import default_graphs_dir, package_path, templates_dir
 from orgpath.store import Store
-from orgpath.web.cache import ResponseCache
+from orgpath.web.cache import make_cache
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -62,9 +62,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Tests (TESTING) wait for the whole first load; a server answers after startup_wait.
     store.wait_ready(None if app.testing else app.config["STARTUP_WAIT"])
     app.extensions["orgpath"] = store
-    app.extensions["orgpath.api_cache"] = ResponseCache(app.config["API_CACHE_BYTES"])
-    app.extensions["orgpath.chart_cache"] = ResponseCache(app.config["CHART_CACHE_BYTES"])
     app.extensions["orgpath.views"] = Views(app.config["AUDIENCE_VIEWS"])
+    url, ttl = app.config["CACHE_URL"], int(app.config["CACHE_TTL"])
+    app.extensions["orgpath.api_cache"] = make_cache("api_cache", app.config["API_CACHE_BYTES"],
+                                                     url, ttl)
+    app.extensions["orgpath.chart_cache"] = make_cache(
+        "chart_cache", app.config["CHART_CACHE_BYTES"], url, ttl)
 
     from orgpath.web import (
         api,
@@ -72,9 +75,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         budget,
         charts,
         errors,
+        exports,
         health,
         history,
         i18n,
+        observe,
         openapi,
         org_api,
         org_charts,
@@ -90,6 +95,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     budget.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    observe.init_app(app)
+    exports.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(api.bp)
@@ -99,6 +106,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(org_pages.bp)
     app.register_blueprint(org_api.bp)
     app.register_blueprint(org_charts.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(history.api_bp)
     if app.config["BENCH_BASELINE"]:
         api.register_baseline(app)

@@ -10,19 +10,29 @@ exactly when the answer can. ``If-None-Match`` is answered by werkzeug
 Answers that carry people data pass ``private=True``: ``Cache-Control: private``
 (browsers may keep them, shared caches may not) and ``Vary`` on the headers
 that can change who is asking.
+
+With the ``cache_url`` setting, :class:`SharedCache` puts Redis behind each
+worker's LRU: every replica and worker finds what any of them drew. Keys hold
+only text, numbers, booleans and None (content hashes of the files, the view,
+the language, later the audience), so :func:`etag_for` and the Redis key are the
+same in every process (no Python ``hash()``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Response, current_app, request
 from werkzeug.utils import get_content_type
 
+from orgpath import metrics
 from orgpath.lru import ByteLRU
+
+log = logging.getLogger("orgpath.web")
 
 #: ``Vary`` of public answers (the language is the only thing that picks a variant).
 PUBLIC_VARY = "Accept-Language"
@@ -37,11 +47,80 @@ class ResponseCache(ByteLRU):
         """Keep ``(body, etag)`` for ``key``: ``put(key, body, etag)`` or ``put(key, pair)``."""
         super().put(key, value if etag is None else (value, etag))
 
+    def lookup(self, key: Hashable) -> tuple[Any | None, str]:
+        """``(value or None, layer)``: the layer that answered (always ``local``)."""
+        return self.get(key), "local"
+
+
+def key_digest(key: tuple) -> str:
+    """A hex digest of a cache key, the same in every process.
+
+    >>> key_digest(("orgchart", "v1", "acme", "svg", None, False))
+    '3cf60cc4b2c23eacb2b8'
+    """
+    return hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"),
+                           digest_size=10).hexdigest()
+
+
+class SharedCache:
+    """Each worker's :class:`ResponseCache` in front of Redis, shared by every replica.
+
+    A miss in memory asks Redis (``name`` prefixes the Redis keys); a value
+    found there is kept in memory too. Redis being down is logged and counted as
+    a miss: answers are drawn again, never refused.
+    """
+
+    def __init__(self, name: str, local: ResponseCache, url: str, *, ttl: int):
+        import redis
+
+        self.name, self.local, self.ttl = name, local, ttl
+        self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+    def _rkey(self, key: tuple) -> str:
+        return f"orgpath:cache:{self.name}:{key_digest(key)}"
+
+    def lookup(self, key: tuple) -> tuple[Any | None, str]:
+        """``(value or None, layer)``: ``local`` memory, else the ``shared`` Redis."""
+        hit = self.local.get(key)
+        if hit is not None:
+            return hit, "local"
+        try:
+            raw = self._redis.get(self._rkey(key))
+        except Exception as exc:  # redis.RedisError, OSError: answer without the cache
+            log.warning("shared cache %s unavailable: %s", self.name, exc)
+            return None, "shared"
+        if raw is None:
+            return None, "shared"
+        etag, _, body = raw.partition(b"\n")
+        value = (body, etag.decode("ascii"))
+        self.local.put(key, value)
+        return value, "shared"
+
+    def get(self, key: tuple) -> Any | None:
+        return self.lookup(key)[0]
+
+    def put(self, key: tuple, value: Any, etag: str | None = None) -> None:
+        """Keep ``(body, etag)`` in memory and in Redis (for ``ttl`` seconds)."""
+        body, etag = (value, etag) if etag is not None else value
+        self.local.put(key, (body, etag))
+        try:
+            self._redis.set(self._rkey(key), etag.encode("ascii") + b"\n" + body, ex=self.ttl)
+        except Exception as exc:  # redis.RedisError, OSError
+            log.warning("shared cache %s unavailable: %s", self.name, exc)
+
+    def clear(self) -> None:
+        self.local.clear()
+
+
+def make_cache(name: str, max_bytes: int, url: str, ttl: int) -> ResponseCache | SharedCache:
+    """The cache called ``name``: in memory, or shared through Redis when ``url`` is set."""
+    local = ResponseCache(max_bytes)
+    return SharedCache(name, local, url, ttl=ttl) if url else local
+
 
 def etag_for(key: tuple) -> str:
     """A strong ETag (quoted) for a cache key: a hash of the version and arguments."""
-    digest = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=10)
-    return f'"{digest.hexdigest()}"'
+    return f'"{key_digest(key)}"'
 
 
 def dumps(data: Any) -> bytes:
@@ -63,8 +142,9 @@ def cache_headers(*, private: bool = False) -> list[tuple[str, str]]:
 
 def cached_body(cache_name: str, key: tuple, produce: Callable[[], bytes]) -> tuple[bytes, str]:
     """``(body, etag)`` from the cache named ``cache_name``, or ``produce()``d and kept."""
-    cache: ResponseCache = current_app.extensions[cache_name]
-    hit = cache.get(key)
+    cache: ResponseCache | SharedCache = current_app.extensions[cache_name]
+    hit, layer = cache.lookup(key)
+    metrics.cache_event(cache_name.rpartition(".")[2], layer, hit is not None)
     if hit is not None:
         return hit
     body = produce()
@@ -107,5 +187,6 @@ def json_response(key: tuple, produce: Callable[[], Any], *, private: bool = Fal
                            "application/json", private=private)
 
 
-__all__ = ["PRIVATE_VARY", "PUBLIC_VARY", "ResponseCache", "cache_headers", "cached_body",
-           "cached_response", "content_type", "dumps", "etag_for", "json_response"]
+__all__ = ["PRIVATE_VARY", "PUBLIC_VARY", "ResponseCache", "SharedCache", "cache_headers",
+           "cached_body", "cached_response", "content_type", "dumps", "etag_for", "json_response",
+           "key_digest", "make_cache"]

@@ -11,11 +11,13 @@ failures remembered briefly).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from flask import Response
 from markupsafe import Markup
 
+from orgpath import metrics
 from orgpath.render.graphviz import RenderError
 from orgpath.render.orgchart import ChartError
 from orgpath.web.budget import heavy
@@ -31,9 +33,19 @@ CHART_CACHE = "orgpath.chart_cache"
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 
+def timed(key: tuple, draw: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``draw`` that records its duration in ``orgpath_render_seconds`` (kind: ``key[0]``)."""
+    def run() -> bytes:
+        t0 = time.perf_counter()
+        body = draw()
+        metrics.observe_render(str(key[0]), time.perf_counter() - t0)
+        return body
+    return run
+
+
 def chart_body(key: tuple, draw: Callable[[], bytes], *, cli: str | None = None) -> bytes:
     """The chart's bytes: cached, or drawn now as heavy work (and cached)."""
-    return cached_body(CHART_CACHE, key, lambda: heavy(key, draw, cli=cli))[0]
+    return cached_body(CHART_CACHE, key, lambda: heavy(key, timed(key, draw), cli=cli))[0]
 
 
 def chart_response(key: tuple, draw: Callable[[], bytes], media: str, *, fmt: str,
@@ -49,8 +61,8 @@ def chart_response(key: tuple, draw: Callable[[], bytes], media: str, *, fmt: st
         headers["Content-Security-Policy"] = frame_ancestors_csp(SVG_CSP)
     if filename is not None:
         headers["Content-Disposition"] = content_disposition(filename)
-    return cached_response(CHART_CACHE, key, lambda: heavy(key, draw, cli=cli), media, headers,
-                           private=private)
+    return cached_response(CHART_CACHE, key, lambda: heavy(key, timed(key, draw), cli=cli),
+                           media, headers, private=private)
 
 
 def svg_markup(body: bytes) -> Markup:
@@ -77,4 +89,4 @@ def inline_chart(key: tuple, draw: Callable[[], bytes], *,
         return None, from_exception(exc).detail
 
 
-__all__ = ["SVG_CSP", "chart_body", "chart_response", "inline_chart", "svg_markup"]
+__all__ = ["SVG_CSP", "chart_body", "chart_response", "inline_chart", "svg_markup", "timed"]

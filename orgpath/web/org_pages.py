@@ -20,6 +20,7 @@ from orgpath.store import Entry
 from orgpath.web.charting import svg_markup
 from orgpath.web.common import raw_arg, text_arg
 from orgpath.web.errors import Problem, from_exception
+from orgpath.web.exports import page_offer
 from orgpath.web.i18n import page_lang, remember_lang
 from orgpath.web.org_charts import chart_options, org_chart_bytes
 from orgpath.web.org_common import ladder_entry_of, ladder_graph_of, org_entry, person_id
@@ -82,6 +83,7 @@ def org_page(org: str):
                              **{**shown, "compact": int(not opts["compact"])}),
         ladder=ladder.value if ladder else None,
         person_ref=lambda p: serialize.person_ref(G, p),
+        job_offer=page_offer(len(G)), job_formats=ORG_FORMATS, lang=lang,
     )
 
 
