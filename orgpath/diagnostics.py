@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from orgpath.text import printable
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -21,6 +23,11 @@ class Diagnostic:
     sheet: str | None = None  # a workbook's sheet: then line/col are its row/column
 
     def __str__(self) -> str:
+        """``file:line:col: severity: message``, one line with no control characters.
+
+        File names and messages hold user data (names, ids): terminal escapes,
+        CR/LF and bidi controls are stripped so printing a diagnostic is safe.
+        """
         where = self.file
         if self.sheet is not None:
             where += f":{self.sheet}"
@@ -32,9 +39,10 @@ class Diagnostic:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        return f"{where}: {self.severity}: {self.message}"
+        return printable(f"{where}: {self.severity}: {self.message}")
 
     def as_dict(self) -> dict:
+        """The fields as a JSON-ready dict (the message as written, for machines)."""
         out = {
             "file": self.file,
             "line": self.line,

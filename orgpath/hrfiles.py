@@ -28,7 +28,8 @@ from typing import Any
 
 from orgpath import settings
 from orgpath.diagnostics import ERROR, Diagnostic
-from orgpath.peoplefile import _ALIASES, _decode, _norm_header, _Rejected, _Report
+from orgpath.peoplefile import _ALIASES, _decode, _norm_header, _Report
+from orgpath.safeio import Limits, Refused, check_nesting
 
 __all__ = ["READERS", "ENTERPRISE", "read_xlsx", "read_scim", "read_graph"]
 
@@ -55,8 +56,8 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    def reject(message: str) -> _Rejected:
-        return _Rejected(Diagnostic(name, None, None, ERROR, message))
+    def reject(message: str) -> Refused:
+        return Refused(Diagnostic(name, None, None, ERROR, message))
 
     buf = io.BytesIO(raw)
     try:
@@ -88,7 +89,7 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
     header_row = next(it, None)
     if header_row is None:
         wb.close()
-        raise _Rejected(Diagnostic(name, 1, None, ERROR, "the sheet is empty",
+        raise Refused(Diagnostic(name, 1, None, ERROR, "the sheet is empty",
                                    sheet=ws.title))
     header = [_text(v) for v in header_row]
     id_cols = {i for i, h in enumerate(header)
@@ -147,9 +148,10 @@ def _json_users(raw: bytes, name: str, rep: _Report, key: str, what: str
                 ) -> list[tuple[int, Any]]:
     """The objects of the list under ``key`` (or of a top-level list), each with its line."""
     text = _decode(raw, name, rep, None)
+    check_nesting(text, name, limits=Limits.from_environment(), yaml_text=False)
 
-    def fail(pos: int, msg: str) -> _Rejected:
-        return _Rejected(Diagnostic(name, text.count("\n", 0, pos) + 1, None, ERROR, msg))
+    def fail(pos: int, msg: str) -> Refused:
+        return Refused(Diagnostic(name, text.count("\n", 0, pos) + 1, None, ERROR, msg))
 
     try:
         whole = json.loads(text)

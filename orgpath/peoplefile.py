@@ -29,19 +29,30 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import difflib
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import yaml
 
 from orgpath.bulk import gc_paused
 from orgpath.diagnostics import ERROR, WARNING, Diagnostic
 from orgpath.model import Org, Person
+from orgpath.safeio import (
+    Deadline,
+    Limits,
+    Refused,
+    YamlDoc,
+    decode,
+    parse_json,
+    parse_yaml,
+    read_bytes,
+    read_text,
+)
+from orgpath.text import did_you_mean
 
 __all__ = [
     "COLUMNS",
@@ -157,90 +168,82 @@ def manifest_path(path: Path) -> Path:
     return path.with_name(org_id_for(path) + ".org.yaml")
 
 
-def read_manifest(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+def read_manifest(path: Path, *,
+                  limits: Limits | None = None) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Read an ``*.org.yaml`` manifest: ``({"title": ..., "ladder": ...}, diagnostics)``.
 
     Never raises on bad input; a broken manifest gives ``{}`` and an error.
+    ``limits`` (default: from the settings) bound its size
+    (``max_manifest_bytes``), nesting, YAML aliases and load time.
     """
+    limits = limits or Limits.from_environment()
     name = str(path)
+    doc = YamlDoc(name, root="manifest")
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        return {}, [Diagnostic(name, None, None, ERROR, f"cannot read file: {exc.strerror}")]
-    except UnicodeDecodeError as exc:
-        return {}, [Diagnostic(name, None, None, ERROR,
-                               f"the file is not UTF-8 text (byte {exc.start})")]
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        col = mark.column + 1 if mark is not None else None
-        why = getattr(exc, "problem", None) or str(exc)
-        return {}, [Diagnostic(name, line, col, ERROR, f"not valid YAML: {why}")]
+        text = read_text(path, max_bytes=limits.max_manifest_bytes, setting="max_manifest_bytes")
+        data = parse_yaml(text, doc, limits=limits, what="manifest", allow_empty=True)
+    except Refused as refused:
+        return {}, [refused.diagnostic]
+    except Exception as exc:  # noqa: BLE001  (the last guard: a reader never raises)
+        return {}, [_internal(name, exc)]
+    if doc.diagnostics:
+        return {}, doc.diagnostics
     if data is None:
         return {}, []
     if not isinstance(data, dict):
         return {}, [Diagnostic(name, 1, None, ERROR,
                                "a manifest must be a mapping (title: ..., ladder: ...)")]
-    diags = []
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in _MANIFEST_KEYS:
-            diags.append(Diagnostic(name, None, None, WARNING,
-                                    f"unknown manifest key {key!r} ignored"))
+            doc.warning((key, "<key>"), f"unknown manifest key {key!r} ignored"
+                        + did_you_mean(str(key), sorted(_MANIFEST_KEYS)))
         elif value is not None and not isinstance(value, str):
-            diags.append(Diagnostic(name, None, None, ERROR, f"{key!r} must be text"))
+            doc.error((key,), f"{key!r} must be text")
         elif key == "encoding" and value is not None and value.lower() not in ENCODINGS:
-            diags.append(Diagnostic(name, None, None, ERROR,
-                                    f"encoding {value!r} is not one of "
-                                    f"{', '.join(sorted(set(ENCODINGS.values())))}"))
+            doc.error((key,), f"encoding {value!r} is not one of "
+                              f"{', '.join(sorted(set(ENCODINGS.values())))}")
         elif value is not None:
             out[key] = value
-    return out, diags
+    return out, doc.diagnostics
 
 
-def load_manifest(path: Path) -> dict[str, Any]:
+def _internal(name: str, exc: Exception) -> Diagnostic:
+    return Diagnostic(name, None, None, ERROR, "the file could not be read "
+                      f"({type(exc).__name__}: {str(exc)[:200]}); please report this")
+
+
+def load_manifest(path: Path, *, limits: Limits | None = None) -> dict[str, Any]:
     """The manifest's fields (``title``, ``ladder``), or ``{}`` when missing or broken.
 
     >>> load_manifest(Path("/nonexistent.org.yaml"))
     {}
     """
-    return read_manifest(path)[0]
+    return read_manifest(path, limits=limits)[0]
 
 
 # --- reading rows -----------------------------------------------------------------------
 
 
-class _Rejected(Exception):
-    """The file cannot be read at all (one diagnostic says why)."""
-
-    def __init__(self, diag: Diagnostic):
-        self.diag = diag
-
-
 def _sniff(header_line: str) -> str:
     """The delimiter of a CSV header line: the most frequent of , ; tab outside quotes."""
-    counts = {",": 0, ";": 0, "\t": 0}
-    quoted = False
-    for ch in header_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
+    # quoted parts dropped first: counting in C stays fast on a header of megabytes
+    outside = "".join(header_line.split('"')[::2])
+    counts = {d: outside.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda c: counts[c])
     return best if counts[best] else ","
 
 
 def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(first), strict=False)
     try:
         header = next(reader)
     except StopIteration:
-        raise _Rejected(Diagnostic(name, 1, None, ERROR, "the file is empty")) from None
+        raise Refused(Diagnostic(name, 1, None, ERROR, "the file is empty")) from None
     except csv.Error as exc:
-        raise _Rejected(Diagnostic(name, 1, None, ERROR,
+        raise Refused(Diagnostic(name, 1, None, ERROR,
                                    f"cannot read the header: {exc}")) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -251,7 +254,7 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise _Rejected(Diagnostic(name, reader.line_num, None, ERROR,
+                raise Refused(Diagnostic(name, reader.line_num, None, ERROR,
                                            f"malformed CSV: {exc}")) from None
             start, last = last + 1, reader.line_num
             if row and any(row):
@@ -260,40 +263,25 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list
     return header, rows()
 
 
-def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Objects of a JSON people file as (line, values) in the order of a common header."""
-    dec = json.JSONDecoder()
-    ws = " \t\r\n"
+def _json_rows(text: str, name: str, rep: _Report,
+               limits: Limits) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Objects of a JSON people file as (line, values) in the order of a common header.
 
-    def fail(pos: int, msg: str) -> _Rejected:
-        return _Rejected(Diagnostic(name, text.count("\n", 0, pos) + 1, None, ERROR, msg))
-
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(exc.pos, f"not valid JSON: {exc.msg}") from None
+    Duplicate keys (a second ``"people"``, an ``"id"`` given twice) are errors in ``rep``.
+    """
+    whole, duplicates = parse_json(text, name, limits=limits)
+    for d in duplicates:
+        rep.error(d.line, d.message)
+    shape = 'a JSON people file is a list of people or {"people": [...]}'
     if isinstance(whole, dict):
         items = whole.get("people")
         if not isinstance(items, list):
-            raise fail(0, 'a JSON people file is a list of people or {"people": [...]}')
-        # where the list starts: the first '[' after the "people" key
-        key = text.find('"people"')
-        pos = text.find("[", key if key >= 0 else 0)
+            raise Refused(Diagnostic(name, 1, None, ERROR, shape))
     elif isinstance(whole, list):
         items = whole
-        pos = text.find("[")
     else:
-        raise fail(0, 'a JSON people file is a list of people or {"people": [...]}')
-    # Walk the array once more with raw_decode to learn the line of every object.
-    lines: list[int] = []
-    i, line, seen = pos + 1, 1 + text.count("\n", 0, pos + 1), pos + 1
-    for _ in items:
-        while text[i] in ws or text[i] == ",":
-            i += 1
-        line += text.count("\n", seen, i)
-        seen = i
-        lines.append(line)
-        _, i = dec.raw_decode(text, i)
+        raise Refused(Diagnostic(name, 1, None, ERROR, shape))
+    lines = _object_lines(text, items, is_list=isinstance(whole, list))
     # Each object may spell its keys its own way: map every key to its column
     # name first (an unknown key stays as it is and is warned about once).
     header: list[str] = []
@@ -321,7 +309,7 @@ def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, lis
     def rows() -> Iterator[tuple[int, list[str]]]:
         for ln, obj in zip(lines, items, strict=True):
             if not isinstance(obj, dict):
-                raise _Rejected(Diagnostic(name, ln, None, ERROR,
+                raise Refused(Diagnostic(name, ln, None, ERROR,
                                            "each person must be a JSON object"))
             row = [""] * len(header)
             for k, v in obj.items():
@@ -333,42 +321,70 @@ def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, lis
     return header, rows()
 
 
+_PEOPLE_KEY = re.compile(r'(?<!\\)"people"\s*:\s*\[')
+
+
+def _object_lines(text: str, items: list, *, is_list: bool) -> list[int | None]:
+    """The line each item of the people list starts on (None for each when unsure).
+
+    Decodes the items once more from where the list starts (at C speed) and
+    checks each against the parsed one, so text that is not laid out as
+    expected (a second "people" key, escaped text) never gives wrong lines.
+    """
+    unknown: list[int | None] = [None] * len(items)
+    if is_list:
+        i = text.find("[") + 1
+    else:
+        m = _PEOPLE_KEY.search(text)
+        if m is None:
+            return unknown
+        i = m.end()
+    dec = json.JSONDecoder()
+    lines: list[int | None] = []
+    line, seen = 1 + text.count("\n", 0, i), i
+    try:
+        for item in items:
+            while text[i] in " \t\r\n,":
+                i += 1
+            line += text.count("\n", seen, i)
+            seen = i
+            obj, i = dec.raw_decode(text, i)
+            if obj != item:
+                return unknown
+            lines.append(line)
+    except (IndexError, ValueError, RecursionError):
+        return unknown
+    return lines
+
+
 def _decode(raw: bytes, name: str, rep: _Report | None = None,
             encoding: str | None = None) -> str:
-    """A people file's text: UTF-8, the manifest's ``encoding``, or cp1252 with a warning."""
+    """A people file's text: UTF-8 (:func:`orgpath.safeio.decode`), the manifest's
+    ``encoding``, or Windows-1252 with a warning saying how to silence it."""
     codec = ENCODINGS.get(encoding.lower(), "utf-8") if encoding else "utf-8"
     if codec != "utf-8":
         try:
             return raw.decode(codec)
         except UnicodeDecodeError as exc:
-            raise _Rejected(Diagnostic(
+            raise Refused(Diagnostic(
                 name, raw[: exc.start].count(b"\n") + 1, None, ERROR,
                 f"the file is not {encoding} text (invalid byte 0x{raw[exc.start]:02x} at byte "
                 f"offset {exc.start}); fix the manifest's encoding")) from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-        offset = 3
-    else:
-        offset = 0
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        if rep is not None and encoding is None:
-            try:
-                text = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                pass
-            else:
-                rep.warning(line, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at byte "
-                                  f"offset {exc.start + offset}); read it as Windows-1252 "
-                                  f"(cp1252). To silence this, add 'encoding: cp1252' to "
-                                  f"{manifest_path(Path(name)).name} or save the file as UTF-8")
-                return text
-        raise _Rejected(Diagnostic(
-            name, line, None, ERROR,
-            f"the file is not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at byte offset "
-            f"{exc.start + offset}); save it as UTF-8")) from None
+        return decode(raw, name)
+    except Refused as refused:
+        if rep is None or encoding is not None:
+            raise
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise refused from None
+        bad = refused.diagnostic.message.split("(", 1)[-1].split(")", 1)[0].replace("invalid ", "")
+        rep.warning(refused.diagnostic.line,
+                    f"the file is not UTF-8 ({bad}); read it as Windows-1252 (cp1252). To "
+                    f"silence this, add 'encoding: cp1252' to "
+                    f"{manifest_path(Path(name)).name} or save the file as UTF-8")
+        return text
 
 
 # --- the org ---
@@ -462,8 +478,7 @@ def _who(pid: str, name: str) -> str:
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return did_you_mean(word, known, n=3, style="; did you mean {}?")
 
 
 def _role_resolver(ladder_graph: nx.MultiDiGraph):
@@ -491,7 +506,7 @@ def _role_resolver(ladder_graph: nx.MultiDiGraph):
 
 
 def read_org(
-    path: Path, ladder_graph: nx.MultiDiGraph | None = None
+    path: Path, ladder_graph: nx.MultiDiGraph | None = None, *, limits: Limits | None = None
 ) -> tuple[Org | None, list[Diagnostic]]:
     """Read and check a people file (CSV or ``*.people.json``). Never raises on bad input.
 
@@ -500,6 +515,9 @@ def read_org(
     person's ``role`` (an id, a title in any language or an alias, ignoring case
     and accents) is resolved to the ladder's role id; unknown roles are warnings.
     The manifest beside the file gives the org's ``title`` and ``ladder``.
+    ``limits`` (default: from the settings) bound the file's size
+    (``max_people_bytes``), its people (``max_org_people``), JSON nesting and the
+    load time; special files (FIFOs, devices, folders) are refused unread.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "loop.csv"
@@ -510,30 +528,33 @@ def read_org(
     """
     path = Path(path)
     name = str(path)
+    limits = limits or Limits.from_environment()
     rep = _Report(name)
     manifest: dict[str, Any] = {}
     mpath = manifest_path(path)
     if mpath.exists():
-        manifest, mdiags = read_manifest(mpath)
+        manifest, mdiags = read_manifest(mpath, limits=limits)
         for d in mdiags:
             (rep.errors if d.severity == ERROR else rep.warnings).append(d)
     try:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise _Rejected(Diagnostic(name, None, None, ERROR,
-                                       f"cannot read file: {exc.strerror or exc}")) from None
+        raw = read_bytes(path, max_bytes=limits.max_people_bytes, setting="max_people_bytes")
         hr_reader = _hr_reader(path.name)
         if hr_reader is not None:
             header, rows = hr_reader(raw, name, manifest, rep)
         else:
             text = _decode(raw, name, rep, manifest.get("encoding"))
-            is_json = path.name.lower().endswith(".json")
-            header, rows = (_json_rows if is_json else _csv_rows)(text, name)
+            del raw
+            if path.name.lower().endswith(".json"):
+                header, rows = _json_rows(text, name, rep, limits)
+            else:
+                header, rows = _csv_rows(text, name)
         with gc_paused():
-            people = _people(header, rows, rep, ladder_graph)
-    except _Rejected as exc:
-        return None, [exc.diag, *rep.result()]
+            people = _people(header, rows, rep, ladder_graph, limits=limits,
+                             deadline=Deadline(limits.load_timeout, name))
+    except Refused as exc:
+        return None, [exc.diagnostic, *rep.result()]
+    except Exception as exc:  # noqa: BLE001  (the last guard: a reader never raises)
+        return None, [_internal(name, exc), *rep.result()]
     if people is None or rep.errors:
         return None, rep.result()
     org = Org(
@@ -551,6 +572,9 @@ def _people(
     rows: Iterator[tuple[int, list[str]]],
     rep: _Report,
     ladder_graph: nx.MultiDiGraph | None,
+    *,
+    limits: Limits,
+    deadline: Deadline,
 ) -> list[Person] | None:
     # header → column index of each canonical field
     col: dict[str, int] = {}
@@ -600,7 +624,13 @@ def _people(
     append = people.append
     first_row: dict[str, int] = {}
     new_person = _new_person
-    for line, row in rows:
+    most = limits.max_org_people
+    for count, (line, row) in enumerate(rows):
+        deadline.check()
+        if count == most:
+            rep.error(line, f"more than {most:,} people: the limit is the setting "
+                            "max_org_people")
+            return None
         n = len(row)
         if n == ncols:
             row.append("")

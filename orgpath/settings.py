@@ -163,6 +163,12 @@ SETTINGS: tuple[Setting, ...] = (
             "the text is parsed.", minimum=4),
     Setting("max_yaml_aliases", 100, "int",
             "Most YAML aliases (*name) a file may use; 0 refuses aliases.", minimum=0),
+    # --- history (git)
+    Setting("max_history_commits", 10_000, "int",
+            "Most commits one history walk (changes list, as_of, headcount) looks at.",
+            minimum=1),
+    Setting("history_cache_entries", 8, "int",
+            "Past versions (as_of, diffs) kept parsed in memory per worker.", minimum=0),
     # --- what a request may ask for
     Setting("max_query_length", 200, "int",
             "Longest role name, search text or id in a request.", minimum=1),

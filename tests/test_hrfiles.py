@@ -148,7 +148,7 @@ def test_workbook_unpacking_beyond_the_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("ORGPATH_MAX_PEOPLE_BYTES", "2000")
     org, diags = read_org(p)
     assert org is None
-    assert "more than the limit of 2,000 (max_people_bytes)" in strs(diags)[0]
+    assert "larger than 2,000 bytes, the limit (setting max_people_bytes" in strs(diags)[0]
 
 
 def test_cli_validate_reads_a_workbook(tmp_path):

@@ -21,10 +21,12 @@ import networkx as nx
 from orgpath import org as orgq
 from orgpath import serialize
 from orgpath.cli.errors import CleanCommand, CleanGroup
+from orgpath.cli.export import force_option
 from orgpath.diagnostics import ERROR, InputError
 from orgpath.model import LANGUAGES
 from orgpath.peoplefile import load_manifest, manifest_path, read_org
 from orgpath.render import formats
+from orgpath.text import printable
 
 SUFFIXES = formats.suffixes("org")
 CHART_FORMATS = formats.names("org")
@@ -295,7 +297,8 @@ def stats_cmd(ctx, people, ladder_file, ladder_id, as_json) -> None:
     for k, v in s.items():
         if k != "departments":
             click.echo(f"{k.replace('_', ' ')}: {v}")
-    click.echo("departments: " + ", ".join(f"{d} {n}" for d, n in s["departments"].items()))
+    click.echo(printable("departments: " + ", ".join(f"{d} {n}" for d, n in
+                                                     s["departments"].items())))
 
 
 # --- orgpath export org -----------------------------------------------------------------
@@ -335,9 +338,10 @@ def _format(fmt: str | None, output: str) -> str:
 @_ladder_options
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Where to write; '-' is stdout.")
+@force_option
 @click.pass_context
 def org(ctx, people, root, depth, neighbourhood, compact, pages, search, fmt, lang, max_nodes,
-        ladder_file, ladder_id, output) -> None:
+        ladder_file, ladder_id, output, force) -> None:
     """Draw an org chart of people: svg, png, pdf, dot or json; or write pptx, csv, xlsx.
 
     pptx is a deck with one slide per manager; csv and xlsx list the people
@@ -352,11 +356,15 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, fmt, la
       orgpath export org --people agency --lang da -o agency.pptx
       orgpath export org --people agency --root a02 -o team.xlsx
     """
-    from orgpath.cli.export import write_output
+    from orgpath.cli.export import check_output, write_output
     from orgpath.render.orgchart import org_chart
     from orgpath.render.paged import paged_pdf
 
     fmt = _format(fmt, output)
+    path = _people_path(ctx, people)
+    where = {"inputs": [path, manifest_path(path), ladder_file], "graphs": _store(ctx).folder,
+             "force": force}
+    check_output(output, **where)
     if pages and fmt != "pdf":
         raise click.UsageError("--pages per-manager makes a PDF; use -o FILE.pdf or "
                                "--format pdf")
@@ -390,7 +398,7 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, fmt, la
                              compact=compact, lang=lang, ladder_graph=L, max_nodes=max_nodes,
                              progress=progress)
         progress("write")
-        write_output(data, output, fmt)
+        write_output(data, output, fmt, **where)
         bar.update(len(stages) - bar.pos)
     if output != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
