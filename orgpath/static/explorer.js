@@ -143,7 +143,12 @@
   };
 
   Explorer.prototype.drawPixels = function (ctx, list, t, W, H, dpr) {
-    var img = ctx.createImageData(W, H), buf = new Uint32Array(img.data.buffer);
+    if (!this.img || this.img.width !== W || this.img.height !== H) {
+      this.img = ctx.createImageData(W, H);
+      this.buf = new Uint32Array(this.img.data.buffer);
+    }
+    var img = this.img, buf = this.buf;
+    buf.fill(0);
     var k = t.k * dpr, ox = t.x * dpr, oy = t.y * dpr;
     var bw = Math.max(1, Math.round(this.bw * k)), bh = Math.max(1, Math.round(this.bh * k));
     for (var m = 0; m < list.length; m++) {
