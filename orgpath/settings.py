@@ -149,6 +149,10 @@ SETTINGS: tuple[Setting, ...] = (
             "is still being written is never taken.", minimum=0),
     Setting("load_timeout", 60.0, "float",
             "Seconds one file may take to load before it is given up as failed.", minimum=1),
+    Setting("startup_wait", 1.0, "float",
+            "Seconds a starting web worker waits for the folder's first load before it "
+            "answers; files still loading then are served once loaded (/healthz says "
+            "loading).", minimum=0),
     Setting("allow_outside_links", False, "bool",
             "Follow files and symlinks that resolve outside the graphs folder."),
     Setting("max_ladder_bytes", 4 * MiB, "bytes", "Largest ladder file read.", minimum=1),
@@ -180,8 +184,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_org_chart_people", 20_000, "int",
             "Most people one org chart may draw on the web (more: 422).", minimum=1),
     Setting("max_org_pdf_pages", 2_000, "int",
-            "Most pages of a paged org PDF, or slides of an org's PowerPoint deck (one per "
-            "manager).", minimum=1),
+            "Most pages of a paged org PDF (one per manager, more for teams too big for a "
+            "page), or slides of an org's PowerPoint deck.", minimum=1),
     Setting("max_people_page", 1_000, "int", "Most people one search or list answers.",
             minimum=1),
     # --- budgets

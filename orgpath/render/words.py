@@ -2,31 +2,49 @@
 
 from __future__ import annotations
 
+#: word → (English, Danish); one line each, so a translation sits beside its word.
+_TABLE: dict[str, tuple[str, str]] = {
+    "level": ("Level", "Niveau"),
+    "promotion": ("promotion", "forfremmelse"),
+    "lateral": ("lateral move (either way)", "sideskift (begge veje)"),
+    "reports_to": ("reports to", "refererer til"),
+    "dotted": ("dotted line", "stiplet linje"),
+    "path": ("the path", "vejen"),
+    "ladder": ("Career ladder", "Karrierestige"),
+    "reporting": ("Reporting lines", "Rapporteringslinjer"),
+    "focus": ("Around", "Omkring"),
+    "steps": ("steps", "skridt"),
+    "step": ("step", "skridt"),
+    "years": ("years", "år"),
+    "year": ("year", "år"),
+    "to": ("to", "til"),
+    "unknown_years": ("some steps have no typical time", "nogle skridt har ingen typisk tid"),
+    "from": ("from", "fra"),
+    "of": ("of", "af"),
+    "month": ("month", "måned"),
+    "hour": ("hour", "time"),
+    "previous": ("previous roles", "tidligere roller"),
+    "next": ("next roles", "næste roller"),
+    "chain": ("reporting chain", "rapporteringskæde"),
+    "desc_roles": ("roles", "roller"),
+    "desc_moves": ("moves", "skift"),
+    "no_years": ("typical time not known", "typisk tid ukendt"),
+    "vacant": ("Vacant", "Ledig"),
+    "in_team": ("in team", "i teamet"),
+    "team_of": ("team of", "team på"),
+    "page": ("page", "side"),
+    "manager": ("manager", "leder"),
+    "not_in_pdf": ("not in this PDF", "ikke i denne PDF"),
+    "org_chart": ("org chart", "organisationsdiagram"),
+    "chart_desc": ("An org chart of {people} people.",
+                   "Et organisationsdiagram med {people} personer."),
+    "legend_person": ("person (tint: department)", "person (farve: afdeling)"),
+    "legend_vacant": ("vacant position", "ledig stilling"),
+    "legend_focus": ("manager of this page", "leder på denne side"),
+    "legend_dotted": ("dotted-line manager", "stiplet linje til leder"),
+}
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "level": "Level", "promotion": "promotion", "lateral": "lateral move (either way)",
-        "reports_to": "reports to", "dotted": "dotted line", "path": "the path",
-        "ladder": "Career ladder", "reporting": "Reporting lines", "focus": "Around",
-        "steps": "steps", "step": "step", "years": "years", "year": "year",
-        "to": "to", "unknown_years": "some steps have no typical time",
-        "from": "from", "of": "of", "month": "month", "hour": "hour",
-        "previous": "previous roles", "next": "next roles", "chain": "reporting chain",
-        "desc_roles": "roles", "desc_moves": "moves", "no_years": "typical time not known",
-        "vacant": "Vacant", "in_team": "in team", "team_of": "team of", "page": "page",
-        "manager": "manager", "not_in_pdf": "not in this PDF",
-    },
-    "da": {
-        "level": "Niveau", "promotion": "forfremmelse", "lateral": "sideskift (begge veje)",
-        "reports_to": "refererer til", "dotted": "stiplet linje", "path": "vejen",
-        "ladder": "Karrierestige", "reporting": "Rapporteringslinjer", "focus": "Omkring",
-        "steps": "skridt", "step": "skridt", "years": "år", "year": "år",
-        "to": "til", "unknown_years": "nogle skridt har ingen typisk tid",
-        "from": "fra", "of": "af", "month": "måned", "hour": "time",
-        "previous": "tidligere roller", "next": "næste roller", "chain": "rapporteringskæde",
-        "desc_roles": "roller", "desc_moves": "skift", "no_years": "typisk tid ukendt",
-        "vacant": "Ledig", "in_team": "i teamet", "team_of": "team på", "page": "side",
-        "manager": "leder", "not_in_pdf": "ikke i denne PDF",
-    },
+    lang: {key: pair[i] for key, pair in _TABLE.items()} for i, lang in enumerate(("en", "da"))
 }
 
 
@@ -34,6 +52,6 @@ def words(lang: str) -> dict[str, str]:
     """The words charts print, in ``lang`` (English fallback).
 
     >>> words("da")["vacant"], words("xx")["vacant"]
-    ('Ledig', 'Vacant')
+    ("Ledig", "Vacant")
     """
     return _WORDS.get(lang, _WORDS["en"])
