@@ -41,6 +41,7 @@ def server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz", proc)
+        wait_for(base + "/api/v1/orgs/big", proc, timeout=120)  # loaded, not 503
     except RuntimeError as exc:
         stop(proc)
         pytest.fail(f"{exc}; log: {(root / 'gunicorn.log').read_text(errors='replace')[-2000:]}")
@@ -285,3 +286,25 @@ def test_danish_explorer(browser, server):
     expect(pg.get_by_role("button", name="Hele organisationen")).to_be_visible()
     context.close()
     assert not errors
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make node-deps)")
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_axe_finds_nothing_in_the_explorer(browser, server, lang):
+    """WCAG 2.2 AA and best practices, on the explorer with readable boxes and search hits."""
+    context = browser.new_context(base_url=server, bypass_csp=True,
+                                  viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.goto(f"/orgs/acme?lang={lang}")
+    pg.wait_for_selector("#explorer[data-ready='1']")
+    pg.fill("#explorer-q", "anna")
+    pg.wait_for_selector("#explorer-hits li")
+    pg.add_script_tag(path=str(AXE))
+    result = pg.evaluate("""() => axe.run({include: ['#explorer']}, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})""")
+    context.close()
+    found = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert found == []
