@@ -207,7 +207,7 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "/orgs/{org}/layout.json": operation(
             "The whole org laid out for the explorer: columns in preorder (gzip)", "orgLayout",
             [org], json_ok(layout), tags=("charts",),
-            errors={"400": None, "404": problem("Unknown org; `suggestions` lists close ids.")}),
+            errors={"404": problem("Unknown org; `suggestions` lists close ids.")}),
         "/orgs/{org}/chart.{format}": operation("An org chart", "orgChart", [org, fmt, *common],
                                                 body(others), tags=("charts",), errors=errors),
         "/orgs/{org}/chart.pdf": operation("An org chart as PDF, or a paged PDF", "orgChartPdf",
