@@ -34,10 +34,10 @@ from typing import BinaryIO
 
 import networkx as nx
 
+import orgpath.render.formats as formats
 from orgpath import org as orgq
 from orgpath.bulk import gc_paused
 from orgpath.model import Person, localize
-from orgpath.render import formats
 from orgpath.render.escape import dot_text, dot_url
 from orgpath.render.graphviz import RenderError, Runner, default_runner
 from orgpath.render.layout import Layout, tidy_layout

@@ -52,6 +52,6 @@ def words(lang: str) -> dict[str, str]:
     """The words charts print, in ``lang`` (English fallback).
 
     >>> words("da")["vacant"], words("xx")["vacant"]
-    ("Ledig", "Vacant")
+    ('Ledig', 'Vacant')
     """
     return _WORDS.get(lang, _WORDS["en"])
