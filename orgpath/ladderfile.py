@@ -30,10 +30,11 @@ from typing import Any
 import networkx as nx
 
 from orgpath import queries
+from orgpath.audience import parse_access
 from orgpath.bulk import gc_paused
 from orgpath.diagnostics import ERROR, Diagnostic
 from orgpath.graph import LATERAL, PROMOTION, REPORTS_TO, ladder_graph, moves_graph
-from orgpath.model import LANGUAGES, Ladder, Move, Role, Salary
+from orgpath.model import LANGUAGES, Access, Ladder, Move, Role, Salary
 from orgpath.safeio import Deadline, Limits, Refused, YamlDoc, parse_yaml, read_text
 from orgpath.text import HINTED_PROBLEMS, did_you_mean
 
@@ -41,7 +42,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG = re.compile(r"^[a-z]{2}$")
 SUFFIXES = (".yaml", ".yml", ".json")
 
-LADDER_FIELDS = {"id", "title", "description", "tracks", "roles", "moves"}
+LADDER_FIELDS = {"id", "title", "description", "tracks", "roles", "moves", "access"}
 ROLE_FIELDS = {
     "id", "title", "aliases", "level", "track", "reports_to", "summary", "responsibilities",
     "skills", "salary", "codes", "source",
@@ -188,6 +189,13 @@ def _tracks(value: Any) -> dict[str, dict[str, str]]:
         except _Bad as bad:
             raise _Bad(f"'{track}' {bad}") from None
     return out
+
+
+def _access(value: Any) -> Access:
+    try:
+        return parse_access(value, "ladder")
+    except ValueError as exc:
+        raise _Bad(str(exc).removeprefix("access").lstrip(".: ")) from None
 
 
 def _mapping(doc: _Doc, value: Any, path: tuple, label: str) -> dict | None:
@@ -438,6 +446,7 @@ def _parse(doc: _Doc, text: str, limits: Limits) -> Ladder | None:
     title = f.get("title", _text, required=True)
     description = f.get("description", _text, default={})
     tracks = f.get("tracks", _tracks, default={})
+    access = f.get("access", _access)
     raw_roles = data.get("roles")
     if not isinstance(raw_roles, list) or not raw_roles:
         doc.error(("roles",) if "roles" in data else (),
@@ -462,7 +471,7 @@ def _parse(doc: _Doc, text: str, limits: Limits) -> Ladder | None:
     if any(d.severity == ERROR for d in doc.diagnostics):
         return None
     ladder = Ladder(lid, title, tuple(roles), tuple(m for _, m in moves), description,
-                    path=doc.file, tracks=tracks)
+                    path=doc.file, tracks=tracks, access=access)
     G = ladder_graph(ladder)
     _check_cycles(doc, G, roles)
     if any(d.severity == ERROR for d in doc.diagnostics):

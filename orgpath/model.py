@@ -93,6 +93,18 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Who may see a ladder or org (``view``) and each sensitive field (``fields``).
+
+    Each value is a rule word: ``public``, ``authenticated``, ``group:<name>``, and
+    for fields also ``self`` or ``manager`` (see :mod:`orgpath.audience`).
+    """
+
+    view: str
+    fields: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+
+
+@dataclass(frozen=True)
 class Ladder:
     """A job family: its roles and the moves between them."""
 
@@ -103,6 +115,7 @@ class Ladder:
     description: Text = field(default_factory=lambda: _EMPTY)
     path: str | None = None  # the file it was read from
     tracks: Mapping[str, Text] = field(default_factory=lambda: _EMPTY)  # track id → title
+    access: Access | None = None  # None: the defaults of orgpath.audience
 
     def name(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return localize(self.title, lang, self.id)
@@ -135,6 +148,8 @@ class Person:
     dotted_managers: tuple[str, ...] = ()
     vacant: bool = False
     row: int | None = None  # 1-based line in its file (header is row 1)
+    photo_consent: bool | None = None  # False: the photo is never shown (None: not stated)
+    opted_out: bool = False  # the right to object: shown to the admin group only
 
 
 @dataclass(frozen=True)
@@ -146,3 +161,7 @@ class Org:
     people: tuple[Person, ...]
     ladder: str | None = None
     path: str | None = None
+    access: Access | None = None  # None: the defaults of orgpath.audience
+    dotted_hidden: bool = False  # an audience's view without dotted lines (absent in answers)
+    photos_hidden: bool = False  # an audience's view without any photo (photos/<id> files too)
+    photo_hidden: frozenset[str] = frozenset()  # people whose photo is never shown

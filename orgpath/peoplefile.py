@@ -38,6 +38,7 @@ from typing import Any
 
 import networkx as nx
 
+from orgpath.audience import parse_access
 from orgpath.bulk import gc_paused
 from orgpath.diagnostics import ERROR, WARNING, Diagnostic
 from orgpath.model import Org, Person
@@ -103,6 +104,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                         "matrix manager", "matrix managers", "stiplet linje"),
     "vacant": ("vacant", "is vacant", "vacancy", "open position", "open", "ledig",
                "ledig stilling"),
+    "photo_consent": ("photo_consent", "photo consent", "consent", "image consent",
+                      "fotosamtykke", "samtykke til foto"),
+    "opted_out": ("opted_out", "opted out", "opt out", "objected", "hidden", "hide",
+                  "fravalgt", "skjult"),
     # Worked-out columns of orgpath's own CSV/XLSX export (orgpath.render.sheets):
     # known, so reading an export back is quiet, and not used.
     "org_level": ("org level", "niveau i organisationen"),
@@ -116,7 +121,8 @@ _BOOLS = {
     **dict.fromkeys(("true", "yes", "y", "1", "x", "ja", "True", "TRUE", "Yes", "YES"), True),
     **dict.fromkeys(("false", "no", "n", "0", "", "nej", "False", "FALSE", "No", "NO"), False),
 }
-_MANIFEST_KEYS = {"title", "ladder", "description", "id", "encoding", "sheet"}
+_MANIFEST_KEYS = {"title", "ladder", "description", "id", "encoding", "sheet",
+                  "access"}
 #: ``encoding:`` values a manifest may give, and the codec each means.
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "cp1252": "cp1252", "windows-1252": "cp1252",
              "latin-1": "latin-1", "latin1": "latin-1", "iso-8859-1": "latin-1"}
@@ -198,6 +204,11 @@ def read_manifest(path: Path, *,
         if key not in _MANIFEST_KEYS:
             doc.warning((key, "<key>"), f"unknown manifest key {key!r} ignored"
                         + did_you_mean(str(key), sorted(_MANIFEST_KEYS)))
+        elif key == "access":
+            try:
+                out[key] = parse_access(value, "org")
+            except ValueError as exc:
+                doc.error((key,), str(exc))
         elif value is not None and not isinstance(value, str):
             doc.error((key,), f"{key!r} must be text")
         elif key == "encoding" and value is not None and value.lower() not in ENCODINGS:
@@ -390,7 +401,8 @@ def _decode(raw: bytes, name: str, rep: _Report | None = None,
 # --- the org ---
 
 _PERSON_FIELDS = ("id", "name", "manager_id", "title", "role", "department", "email",
-                  "photo_url", "assistant", "dotted_managers", "vacant", "row")
+                  "photo_url", "assistant", "dotted_managers", "vacant", "row",
+                  "photo_consent", "opted_out")
 
 
 def _person_factory() -> Callable[..., Person]:
@@ -563,6 +575,7 @@ def read_org(
         people=tuple(people),
         ladder=manifest.get("ladder") or (ladder_graph.graph.get("id") if ladder_graph else None),
         path=name,
+        access=manifest.get("access"),
     )
     return org, rep.result()
 
@@ -602,6 +615,7 @@ def _people(
     i_title, i_role, i_dept, i_email, i_photo, i_asst, i_dotted, i_vacant = (
         col.get(c, ncols) for c in ("title", "role", "department", "email", "photo_url",
                                     "assistant", "dotted_managers", "vacant"))
+    i_consent, i_out = col.get("photo_consent", ncols), col.get("opted_out", ncols)
 
     resolve = suggest = None
     if ladder_graph is not None:
@@ -674,6 +688,9 @@ def _people(
             department=row[i_dept].strip() or None, email=row[i_email].strip() or None,
             photo_url=row[i_photo].strip() or None, assistant=assistant,
             dotted_managers=dotted, vacant=vacant, row=line,
+            photo_consent=flag(row[i_consent], line, "photo_consent")
+            if row[i_consent].strip() else None,
+            opted_out=flag(row[i_out], line, "opted_out"),
         ))
     if not people and not rep.errors:
         rep.error(2, "the file has a header but no people")

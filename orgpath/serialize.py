@@ -37,10 +37,14 @@ def role_ref(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any]:
 
 
 def role_detail(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any]:
-    """Everything about one role, with its neighbours as references."""
+    """Everything about one role, with its neighbours as references.
+
+    ``salary`` is absent when the role has no band, or when the audience may not see
+    bands (:mod:`orgpath.audience` takes them out of the ladder): never a blank.
+    """
     r: Role = queries.role(G, rid)
     boss = queries.manager(G, rid)
-    return {
+    out = {
         "id": r.id,
         "title": r.name(lang),
         "titles": dict(r.title),
@@ -60,6 +64,9 @@ def role_detail(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any
         "next": [hop(G, h, lang) for h in queries.next_roles(G, rid)],
         "previous": [hop(G, h, lang) for h in queries.previous_roles(G, rid)],
     }
+    if r.salary is None:
+        del out["salary"]
+    return out
 
 
 def track_title(G: nx.MultiDiGraph, track: str | None, lang: str = "en") -> str | None:
@@ -143,7 +150,7 @@ def person_detail(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None = None,
     """
     p: Person = orgq.person(G, pid)
     boss = orgq.manager_of(G, pid)
-    return {
+    out = {
         **person_ref(G, pid),
         "role": _person_role(G, pid, LG, lang),
         "department": p.department, "email": p.email, "photo_url": p.photo_url,
@@ -154,6 +161,20 @@ def person_detail(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None = None,
         "dotted_managers": [person_ref(G, m) for m in p.dotted_managers if m in G],
         "direct_reports": [person_ref(G, r) for r in orgq.direct_reports(G, pid)],
     }
+    return _without_hidden(out, G)
+
+
+def _without_hidden(out: dict[str, Any], G: nx.DiGraph) -> dict[str, Any]:
+    """Leave out what an audience may not see (:mod:`orgpath.audience` emptied it):
+    no email or photo key when there is none to show, no dotted lines when hidden."""
+    if out["email"] is None:
+        del out["email"]
+    if out["photo_url"] is None:
+        del out["photo_url"]
+    org = G.graph.get("org")
+    if org is not None and org.dotted_hidden:
+        del out["dotted_managers"]
+    return out
 
 
 def org_summary(org: Org) -> dict[str, Any]:

@@ -227,6 +227,38 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lang_cookie", "lang", "str", "Name of the cookie that keeps a page language."),
     Setting("bench_baseline", False, "bool",
             "Register GET /api/v1/ping (constant JSON), the HTTP benchmarks' baseline."),
+    # --- who is asking, and what they may see (docs/privacy.md)
+    Setting("auth", "", "str",
+            "How people sign in: none, proxy (a trusted reverse proxy's headers) or oidc "
+            "(OpenID Connect). Empty: none, and orgpath serve then refuses any address but "
+            "loopback. API tokens work in every mode.",
+            choices=("", "none", "proxy", "oidc")),
+    Setting("proxy_user_header", "X-Forwarded-User", "str",
+            "auth=proxy: the header with the signed-in user's name."),
+    Setting("proxy_email_header", "X-Forwarded-Email", "str",
+            "auth=proxy: the header with the user's email."),
+    Setting("proxy_groups_header", "X-Forwarded-Groups", "str",
+            "auth=proxy: the header with the user's groups, comma-separated."),
+    Setting("oidc_issuer", "", "str",
+            "auth=oidc: the issuer URL (its /.well-known/openid-configuration is read)."),
+    Setting("oidc_client_id", "", "str", "auth=oidc: this service's client id."),
+    Setting("oidc_client_secret", "", "str", "auth=oidc: this service's client secret."),
+    Setting("oidc_groups_claim", "groups", "str",
+            "auth=oidc: the ID-token or userinfo claim that lists the user's groups."),
+    Setting("oidc_email_domains", "", "str",
+            "auth=oidc: comma-separated email domains allowed to sign in. Empty: any."),
+    Setting("tokens_file", "", "path",
+            "The API tokens file (orgpath token create/list/revoke; only hashes are kept). "
+            "Empty: no tokens."),
+    Setting("admin_group", "", "str",
+            "The group that sees everything: hidden orgs, hidden fields, people who "
+            "objected, /healthz details. Empty: no such group."),
+    Setting("secret_key", "", "str",
+            "Signs the session cookie; required with auth=oidc and the same in every "
+            "worker. Empty (other modes): a random key per process."),
+    Setting("audience_views", 32, "int",
+            "Redacted views of ladders and orgs (one per file and audience) kept in memory "
+            "per worker.", minimum=1),
     # --- the server process (orgpath serve)
     Setting("workers", 2, "int", "gunicorn worker processes.", minimum=1),
     Setting("threads", 8, "int",

@@ -37,9 +37,9 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
     ctx.obj = Store(graphs or default_graphs_dir(), kinds=("ladder",))
 
 
-from orgpath.cli import diff, export, ladder, people, serve  # noqa: E402  (commands register here)
+from orgpath.cli import diff, export, ladder, people, serve, token  # noqa: E402  (register)
 
 for command in (*ladder.COMMANDS, export.export, people.people, serve.serve,
-                serve.settings_cmd, diff.diff):
+                serve.settings_cmd, diff.diff, token.token):
     main.add_command(command)
 export.export.add_command(people.org)

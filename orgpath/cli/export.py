@@ -64,6 +64,9 @@ def _common(fn: Callable) -> Callable:
         click.option("--rankdir", type=click.Choice(RANKDIRS, case_sensitive=False),
                      help="Direction: BT (bottom up), TB or LR. [default: BT; TB for reporting]"),
         click.option("--salary", is_flag=True, help="Show salary bands in the boxes."),
+        click.option("--audience", default="all", show_default=True,
+                     metavar="public|authenticated|group:NAME|all",
+                     help="Draw only what this audience may see (the ladder's access: rules)."),
         click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
                      help="Where to write; '-' is stdout."),
         click.option("--base-url", metavar="URL",
@@ -76,8 +79,20 @@ def _common(fn: Callable) -> Callable:
     return click.pass_obj(fn)
 
 
-def _graph(store, ladder_id: str | None) -> nx.MultiDiGraph:
-    return store.graph(ladder_id or store.default_ladder_id())
+def _graph(store, ladder_id: str | None, audience: str = "all") -> nx.MultiDiGraph:
+    from orgpath.audience import Audience, ladder_view
+    from orgpath.graph import ladder_graph
+
+    G = store.graph(ladder_id or store.default_ladder_id())
+    try:
+        who = Audience.parse(audience)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--audience") from None
+    view = ladder_view(G.graph["ladder"], who)
+    if view is None:
+        raise click.UsageError(f"the audience {audience} may not see ladder {G.graph['id']!r} "
+                               "(its access: view)")
+    return G if view is G.graph["ladder"] else ladder_graph(view)
 
 
 def _resolve_format(fmt: str | None, output: str) -> str:
@@ -202,9 +217,10 @@ def _pptx(G: nx.MultiDiGraph, view: str, *, lang: str = "en", path=None, **_igno
 
 @export.command("ladder")
 @_common
-def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url, force) -> None:
+def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, audience, output, base_url,
+               force) -> None:
     """Every role by level, every promotion and lateral move."""
-    G = _graph(store, ladder_id)
+    G = _graph(store, ladder_id, audience)
     _emit(store, G, "ladder", fmt, output, base_url, force=force, lang=lang, rankdir=rankdir,
           salary=salary)
 
@@ -218,9 +234,9 @@ def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url, f
 @click.option("--only-path", is_flag=True, help="Draw only the path's roles.")
 @_common
 def path_cmd(store, source, target, by, only_path, ladder_id, fmt, lang, rankdir, salary,
-             output, base_url, force) -> None:
+             audience, output, base_url, force) -> None:
     """The ladder with the best path from --from to --to highlighted."""
-    G = _graph(store, ladder_id)
+    G = _graph(store, ladder_id, audience)
     a, b = queries.find_role(G, source), queries.find_role(G, target)
     best = queries.career_paths(G, a, b, by=by, k=1)[0]
     _emit(store, G, "path", fmt, output, base_url, force=force, path=best.roles,
@@ -233,10 +249,10 @@ def path_cmd(store, source, target, by, only_path, ladder_id, fmt, lang, rankdir
 @click.option("--depth", type=click.IntRange(1, 10), default=1, show_default=True,
               help="How many moves before and after.")
 @_common
-def focus_cmd(store, role, depth, ladder_id, fmt, lang, rankdir, salary, output,
+def focus_cmd(store, role, depth, ladder_id, fmt, lang, rankdir, salary, audience, output,
               base_url, force) -> None:
     """One role, the roles before and after it, and its reporting chain."""
-    G = _graph(store, ladder_id)
+    G = _graph(store, ladder_id, audience)
     rid = queries.find_role(G, role)
     _emit(store, G, "focus", fmt, output, base_url, force=force, focus=rid, depth=depth,
           lang=lang, rankdir=rankdir, salary=salary)
@@ -244,10 +260,10 @@ def focus_cmd(store, role, depth, ladder_id, fmt, lang, rankdir, salary, output,
 
 @export.command("reporting")
 @_common
-def reporting_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url,
+def reporting_cmd(store, ladder_id, fmt, lang, rankdir, salary, audience, output, base_url,
                   force) -> None:
     """Reporting lines between roles: top role at the top, dotted lines dashed."""
-    G = _graph(store, ladder_id)
+    G = _graph(store, ladder_id, audience)
     _emit(store, G, "reporting", fmt, output, base_url, force=force, lang=lang,
           rankdir=rankdir, salary=salary)
 

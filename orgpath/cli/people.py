@@ -112,6 +112,27 @@ def load(ctx: click.Context, people: str, ladder_file: Path | None = None,
     return orgq.org_graph(org), L
 
 
+def for_audience(G: nx.DiGraph, L: nx.MultiDiGraph | None,
+                 audience: str) -> tuple[nx.DiGraph, nx.MultiDiGraph | None]:
+    """The org and ladder graphs as ``audience`` may see them (``all``: unchanged)."""
+    from orgpath.audience import Audience, ladder_view, org_view
+    from orgpath.graph import ladder_graph
+
+    try:
+        who = Audience.parse(audience)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--audience") from None
+    org = G.graph["org"]
+    view = org_view(org, who)
+    if view is None:
+        raise click.UsageError(f"the audience {audience} may not see org {org.id!r} "
+                               "(its manifest's access: view)")
+    if L is not None:
+        lv = ladder_view(L.graph["ladder"], who)
+        L = None if lv is None else L if lv is L.graph["ladder"] else ladder_graph(lv)
+    return (G if view is org else orgq.org_graph(view)), L
+
+
 def _ladder_options(fn: Callable) -> Callable:
     fn = click.option("--ladder", "ladder_id", metavar="ID",
                       help="Ladder id in the graphs folder. [default: the manifest's]")(fn)
@@ -347,12 +368,17 @@ def _format(fmt: str | None, output: str) -> str:
 @click.option("--max-nodes", type=click.IntRange(1), default=200_000, show_default=True,
               help="Refuse charts with more people than this.")
 @_ladder_options
+@click.option("--audience", "audience", default="all", show_default=True,
+              metavar="public|authenticated|group:NAME|all",
+              help="Draw only what this audience may see (the access: rules of the "
+                   "manifest and ladder, as the web applies them).")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Where to write; '-' is stdout.")
 @force_option
 @click.pass_context
 def org(ctx, people, root, depth, neighbourhood, compact, pages, search, paper, portrait, route,
-        fmt, lang, max_nodes, ladder_file, ladder_id, output, force) -> None:
+        fmt, lang, max_nodes, ladder_file, ladder_id, audience, output,
+        force) -> None:
     """Draw an org chart of people: svg, png, pdf, dot or json; or write pptx, csv, xlsx.
 
     pptx is a deck with one slide per manager; csv and xlsx list the people
@@ -367,6 +393,7 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, paper, 
       orgpath export org --people agency --lang da -o agency.pptx
       orgpath export org --people agency --root a02 -o team.xlsx
       orgpath export org --people agency --pages per-manager --paper letter --portrait -o a.pdf
+      orgpath export org --people agency --audience public -o public.svg
     """
     from orgpath.cli.export import check_output, write_output
     from orgpath.render.orgchart import org_chart
@@ -404,6 +431,7 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, paper, 
 
         progress("read")
         G, L = load(ctx, people, ladder_file, ladder_id)
+        G, L = for_audience(G, L, audience)  # a person hidden from it is unknown below
         if fmt in HR_FORMATS:
             data = _hr_export(G, fmt, root=root, search=search, lang=lang, ladder_graph=L)
         elif pages and route == "graphviz":

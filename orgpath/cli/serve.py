@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 
@@ -39,6 +40,7 @@ def serve(store: Store, host: str, port: int, workers: int | None,
         values = settings.load(overrides=overrides)
     except settings.SettingError as exc:
         raise click.UsageError(str(exc)) from None
+    check_auth(host, values)
     # gunicorn's workers read the settings from the environment: pass the checked overrides on.
     for name, raw in overrides:
         os.environ[settings.setting(name).env] = raw
@@ -58,6 +60,31 @@ def serve(store: Store, host: str, port: int, workers: int | None,
             "--bind", f"{host}:{port}", "--access-logfile", "-",
             "orgpath.web:create_app()"]
     os.execv(sys.executable, args)
+
+
+def _loopback(host: str) -> bool:
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_auth(host: str, values: dict) -> None:
+    """Refuse to serve people data to a network without a chosen ``auth`` setting."""
+    if values["auth"] == "" and not _loopback(host):
+        raise click.UsageError(
+            f"--host {host} serves beyond this machine, and no sign-in is configured. "
+            "Choose one: --setting auth proxy (behind a signing-in reverse proxy, with "
+            "trusted_proxies), --setting auth oidc (OpenID Connect: oidc_issuer, "
+            "oidc_client_id, oidc_client_secret, secret_key), or --setting auth none "
+            "to serve everything to everyone who can reach the port. See docs/privacy.md.")
+    if values["auth"] == "oidc":
+        missing = [n for n in ("oidc_issuer", "oidc_client_id", "secret_key") if not values[n]]
+        if missing:
+            raise click.UsageError(f"auth oidc needs {', '.join(missing)} "
+                                   "(see docs/privacy.md)")
 
 
 @click.command("settings")

@@ -383,10 +383,16 @@ def org_json(
             "url": link(p) if link is not None else None,
             "x": b.x, "y": b.y, "width": b.width, "height": b.height,
         })
+        box = boxes[-1]  # what an audience may not see is absent (orgpath.audience)
+        for k in ("email", "photo_url"):
+            if box[k] is None:
+                del box[k]
+        if org is not None and org.dotted_hidden:
+            del box["dotted_managers"]
     shown = layout.boxes
     dotted = [{"from": m, "to": v} for v in shown
               for m in nodes[v]["person"].dotted_managers if m in shown and m != v]
-    return {
+    out = {
         "org": {"id": org.id, "title": org.title} if org is not None else None,
         "lang": lang,
         "width": layout.width,
@@ -396,6 +402,9 @@ def org_json(
                   for u, v, pts in layout.edges],
         "dotted": dotted,
     }
+    if org is not None and org.dotted_hidden:
+        del out["dotted"]
+    return out
 
 
 def org_chart(

@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from pptx import Presentation
@@ -241,9 +242,13 @@ def _grid(n: int, avail_w: int, avail_h: int) -> tuple[int, int, int, int]:
     return cols, rows, min(w, Inches(2.6)), max(min(h, Inches(0.9)), Emu(1))
 
 
-def _photo(p, folder: Path | None) -> Path | None:
-    """A photo file of ``p`` inside ``folder`` (never a URL, never outside it), or None."""
-    if folder is None:
+def _photo(p, folder: Path | None, org: Any = None) -> Path | None:
+    """A photo file of ``p`` inside ``folder`` (never a URL, never outside it), or None.
+
+    None too when the org's audience view hides it (:mod:`orgpath.audience`).
+    """
+    if folder is None or getattr(org, "photos_hidden", False) \
+            or p.id in getattr(org, "photo_hidden", ()):
         return None
     root = folder.resolve()
     candidates = []
@@ -285,6 +290,7 @@ def org_pptx(
     when there would be more than ``max_slides`` slides (default: the
     ``max_org_pdf_pages`` setting).
     """
+    org_ = G.graph.get("org")  # its audience view says whose photos may be shown
     managers = page_order(G, root)
     if not managers:
         raise ChartError("nobody in this org has reports, so there are no slides to make")
@@ -347,7 +353,7 @@ def org_pptx(
             y += Inches(0.65) + _GAP_Y
         mshape = slide.box((W - bw) // 2, y, bw, bh,
                           lines(pm, 12, f"{w['team_of']} {hc[m]:,}"), fill=fill(pm),
-                          dashed=pm.vacant, strong=True, photo=_photo(pm, photos))
+                          dashed=pm.vacant, strong=True, photo=_photo(pm, photos, org_))
         if boss_shape is not None:
             slide.connect(boss_shape, _BOTTOM, mshape, _TOP)
         y += bh + _GAP_Y * 1.5
@@ -362,7 +368,7 @@ def org_pptx(
             ry = y + (i // cols) * (rh + _GAP_Y)
             note = (f"{w['team_of']} {hc[r]:,} · {w['slide']} {number[r]}" if succ[r] else "")
             shape = slide.box(int(x), int(ry), int(rw), int(rh), lines(pr, size, note),
-                             fill=fill(pr), dashed=pr.vacant, photo=_photo(pr, photos),
+                             fill=fill(pr), dashed=pr.vacant, photo=_photo(pr, photos, org_),
                              target=slide_of.get(r))
             slide.connect(mshape, _BOTTOM, shape, _TOP)
         slide.done()

@@ -7,13 +7,16 @@ so that reading the file back gives the same org (the worked-out columns are
 known to :mod:`orgpath.peoplefile` and ignored). Headers are English or
 Danish; both are accepted header names.
 
+Columns nobody in the file has a value in (email, photo, dotted lines) are left
+out: a hidden field is absent, not blank.
+
 Text cells that a spreadsheet would run as a formula (starting with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return) get a leading ``'``, as OWASP
 advises against CSV injection.
 
 >>> from orgpath.org import demo_org
 >>> print(org_csv(demo_org(), root="s").decode().splitlines()[1])
-s,Søren Sales,Head of Sales,lead,1,,ceo,Ada Boss,Ada Boss › Søren Sales,2,2,false,,,false,
+s,Søren Sales,Head of Sales,lead,1,,ceo,Ada Boss,Ada Boss › Søren Sales,2,2,false,false
 """
 
 from __future__ import annotations
@@ -86,8 +89,16 @@ def org_rows(
     :class:`~orgpath.org.PersonNotFound`.
     """
     people = _people_ids(G, root, ids)
-    yield [da if lang == "da" else en for _, en, da in COLUMNS]
     node, pred, succ = G._node, G._pred, G._succ
+    # A column nobody has a value in (emails or photos the audience may not see, say)
+    # is left out, not sent blank.
+    filled = {
+        "email": any(node[v]["person"].email for v in people),
+        "photo_url": any(node[v]["person"].photo_url for v in people),
+        "dotted_managers": any(node[v]["person"].dotted_managers for v in people),
+    }
+    keep = [i for i, (key, _, _) in enumerate(COLUMNS) if filled.get(key, True)]
+    yield [da if lang == "da" else en for _, en, da in (COLUMNS[i] for i in keep)]
     level = orgq.levels(G)
     hc = orgq._headcounts(G)
     chains: dict[str, str] = {}  # chain of command text of each manager seen
@@ -109,13 +120,14 @@ def org_rows(
     for pid in people:
         p = node[pid]["person"]
         boss = next(iter(pred[pid]), None)
-        yield [
+        row = [
             p.id, p.name, p.title or "", p.role or "", level[pid], p.department or "",
             boss or "", node[boss]["person"].name if boss is not None else "", chain(pid),
             len(succ[pid]), hc[pid], "true" if p.vacant else "false", p.email or "",
             p.photo_url or "", "true" if p.assistant else "false",
             ";".join(p.dotted_managers),
         ]
+        yield [row[i] for i in keep]
 
 
 def org_csv(

@@ -19,6 +19,7 @@ from flask import Flask
 from flask_babel import Babel
 
 from orgpath import settings
+from orgpath.audience import Views
 from orgpath.resources import default_graphs_dir, package_path, templates_dir
 from orgpath.store import Store
 from orgpath.web.cache import ResponseCache
@@ -63,9 +64,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["orgpath"] = store
     app.extensions["orgpath.api_cache"] = ResponseCache(app.config["API_CACHE_BYTES"])
     app.extensions["orgpath.chart_cache"] = ResponseCache(app.config["CHART_CACHE_BYTES"])
+    app.extensions["orgpath.views"] = Views(app.config["AUDIENCE_VIEWS"])
 
     from orgpath.web import (
         api,
+        auth,
         budget,
         charts,
         errors,
@@ -86,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     budget.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(api.bp)

@@ -20,8 +20,8 @@ from orgpath.web.common import (
     int_arg,
     ladder_entry,
     resolve_role,
-    store,
     text_arg,
+    visible_entries,
 )
 from orgpath.web.i18n import api_lang
 
@@ -35,8 +35,7 @@ def _lang() -> str:
 @bp.get("/ladders")
 def ladders():
     lang = _lang()
-    s = store()
-    entries = [s.entry("ladder", i) for i in s.ladder_ids()]
+    entries = visible_entries("ladder")
     key = ("ladders", tuple(e.version for e in entries), lang)
     return json_response(key, lambda: [serialize.ladder_summary(e.value, lang) for e in entries])
 

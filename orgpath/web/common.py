@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from orgpath import queries
 from orgpath.model import LANGUAGES
-from orgpath.store import Entry, Store
+from orgpath.queries import nearest
+from orgpath.store import Entry, NotFound, Store
 from orgpath.web.errors import Problem, bad_param
 
 #: Never in a file name sent to a client: control characters, quotes, path separators.
@@ -34,12 +36,105 @@ def _check_text(name: str, value: str) -> str:
     return value
 
 
+def view_of(kind: str, entry: Entry) -> Entry | None:
+    """What this request's audience may see of a store entry (``None``: nothing).
+
+    The one enforcement point of the web: every ladder and org answer is built from
+    the entry this returns (:mod:`orgpath.audience`), whose ``version`` includes the
+    audience, so caches and ETags keyed by it never mix audiences.
+    """
+    from orgpath.web.auth import audience
+
+    views = current_app.extensions["orgpath.views"]
+    who = audience()
+    view, depends = views.made((kind, entry.id, entry.version, entry.value is None, who),
+                               lambda: _make_view(views, kind, entry, who))
+    if depends:
+        g.orgpath_audience_matters = True  # the answer differs by who asks: Vary on it
+    return view
+
+
+def _make_view(views, kind: str, entry: Entry, who) -> tuple[Entry | None, bool]:
+    from orgpath.audience import PUBLIC_WORD, ladder_access, org_access
+    from orgpath.graph import ladder_graph
+    from orgpath.org import org_graph
+
+    rules = (org_access if kind == "org" else ladder_access)(entry.value)
+    depends = any(w != PUBLIC_WORD for w in (rules.view, *rules.fields.values())) \
+        or (kind == "org" and any(p.opted_out or p.photo_consent is False
+                                  for p in entry.value.people))
+    got = views.get(kind, entry.id, entry.version, entry.value, entry.graph, who,
+                    org_graph if kind == "org" else ladder_graph)
+    if got is None:
+        return None, True
+    value, graph, version = got
+    return dataclasses.replace(entry, value=value, graph=graph, version=version), depends
+
+
+def visible_entries(kind: str) -> list[Entry]:
+    """Every ladder or org this request's audience may see, by id (views of them)."""
+    s = store()
+    ids = s.ladder_ids() if kind == "ladder" else s.org_ids()
+    return [v for i in ids if (v := view_of(kind, s.entry(kind, i))) is not None]
+
+
+def visible_entry(kind: str, ident: str) -> Entry:
+    """The view of one ladder or org; :class:`~orgpath.store.NotFound` (404) when unknown
+    or hidden from this audience, with suggestions only among those it may see."""
+    s = store()
+    try:
+        entry = s.entry(kind, ident)
+    except NotFound as exc:
+        entry, broken = None, exc.broken
+    else:
+        broken = []
+    view = view_of(kind, entry) if entry is not None else None
+    if view is None:
+        from orgpath.web.health import may_see_details
+
+        seen = {e.id: e for e in visible_entries(kind)}
+        raise NotFound(kind, ident, nearest(seen, ident),
+                       broken if may_see_details() else None)
+    return view
+
+
+def whole_entry(kind: str, ident: str) -> Entry:
+    """A ladder or org for answers that cannot be redacted field by field (its history).
+
+    Only for the admin group, or an audience that may see all of it; others get 404
+    (hidden) or a 404 saying the history is not theirs to see.
+    """
+    from orgpath.audience import sees_all
+    from orgpath.web.auth import audience
+
+    visible_entry(kind, ident)  # unknown or hidden: 404 as anywhere else
+    entry = store().entry(kind, ident)
+    if sees_all(entry.value, audience()):
+        return entry
+    raise Problem(404, f"{kind}-not-found", f"{kind.capitalize()} history not found",
+                  f"The history of this {kind} is shown only to those who may see all of it "
+                  "(the admin group, or whoever its access: rules show every field and "
+                  "person to).", suggestions=[])
+
+
+def _past_view(kind: str, ident: str, past: Entry) -> Entry:
+    """A past version's view (by that version's own rules): hidden now → 404 all the same."""
+    visible_entry(kind, ident)  # hidden or unknown today: 404 before anything else
+    view = view_of(kind, past)
+    if view is None:
+        raise NotFound(kind, ident, [])
+    return view
+
+
 def ladder_entry(ladder_id: str) -> Entry:
-    """The store entry of a ladder (refreshed from disk first); 404 problem if unknown."""
+    """The audience's view of a ladder (refreshed from disk first); 404 if unknown or hidden."""
     _check_id("ladder", ladder_id)
     from orgpath.web.history import as_of_entry  # ?as_of=YYYY-MM-DD: the file from git
 
-    return as_of_entry("ladder", ladder_id) or store().entry("ladder", ladder_id)
+    past = as_of_entry("ladder", ladder_id)
+    if past is not None:
+        return _past_view("ladder", ladder_id, past)
+    return visible_entry("ladder", ladder_id)
 
 
 def _check_id(what: str, ident: str) -> None:

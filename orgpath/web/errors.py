@@ -29,6 +29,8 @@ PROBLEM_TYPE = "urn:orgpath:problem:"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 #: Blueprints whose errors are problem+json rather than pages.
 MACHINE_BLUEPRINTS = frozenset({"api", "charts", "health", "openapi", "orgs_api", "org_charts"})
+#: Problems that pages answer as problem+json too: a bad bearer token is a machine's.
+_MACHINE_SLUGS = frozenset({"unauthorized"})
 
 
 class Problem(Exception):
@@ -157,6 +159,8 @@ def handle(exc: BaseException) -> Response:
     resp = problem_response(p) if _wants_problem() else _page(p)
     if isinstance(exc, HTTPException) and exc.code == 405:
         resp.headers["Allow"] = ", ".join(exc.valid_methods or ())
+    if p.slug in _MACHINE_SLUGS and not _wants_problem():
+        resp = problem_response(p)
     return resp
 
 

@@ -6,8 +6,10 @@ file waits for its first load. Load balancers should look at ``status``.
 
 Everyone gets the status, the counts and file names relative to the folder.
 Only requests allowed to see details get the diagnostics' messages (they can
-quote a file's content): for now those from a loopback address, judged by the
-connection's address, never by a header, and not when a proxy relayed it.
+quote a file's content): the admin group (``admin_group``), and those from a
+loopback address, judged by the connection's address, never by a header, and
+not when a proxy relayed it. Others see only the ladders and orgs they may see
+(:mod:`orgpath.audience`), and the errors of those files.
 ``orgpath validate`` prints the full diagnostics on the server itself.
 """
 
@@ -17,8 +19,9 @@ import ipaddress
 
 from flask import Blueprint, Response, request
 
+from orgpath.web.auth import viewer
 from orgpath.web.cache import dumps
-from orgpath.web.common import store
+from orgpath.web.common import store, visible_entries
 
 bp = Blueprint("health", __name__)
 
@@ -27,7 +30,10 @@ _RELAYED = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
 
 
 def may_see_details() -> bool:
-    """Whether this request may see diagnostics' messages: it came from loopback, directly."""
+    """Whether this request may see diagnostics' messages: the admin group, or it came
+    from loopback, directly."""
+    if viewer().is_admin:
+        return True
     if any(h in request.headers for h in _RELAYED):
         return False
     # The address of the connection itself, even if a proxy fix rewrote REMOTE_ADDR.
@@ -39,9 +45,25 @@ def may_see_details() -> bool:
         return False
 
 
+def _visible_only(health: dict) -> dict:
+    """The health answer without the ladders and orgs hidden from the caller (nor the
+    errors of their files)."""
+    seen = {kind: {e.id for e in visible_entries(kind)} for kind in ("ladder", "org")}
+    hidden = set()
+    for kind, key in (("ladder", "ladders"), ("org", "orgs")):
+        hidden |= {x["file"] for x in health[key] if x["id"] not in seen[kind]}
+        health[key] = [x for x in health[key] if x["id"] in seen[kind]]
+    # a file that never loaded has no rules to judge it by: its name (not its text) stays
+    health["errors"] = [e for e in health["errors"] if e["file"] not in hidden]
+    return health
+
+
 @bp.get("/healthz")
 def healthz():
-    resp = Response(dumps(store().health(details=may_see_details())), 200,
-                    mimetype="application/json")
+    details = may_see_details()
+    health = store().health(details=details)
+    if not details:
+        health = _visible_only(health)
+    resp = Response(dumps(health), 200, mimetype="application/json")
     resp.headers["Cache-Control"] = "no-store"
     return resp

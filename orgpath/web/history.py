@@ -29,7 +29,7 @@ from orgpath.history import History, history_for
 from orgpath.store import Entry
 from orgpath.web.cache import json_response
 from orgpath.web.charting import chart_response
-from orgpath.web.common import check_lang, int_arg, raw_arg, store, text_arg
+from orgpath.web.common import check_lang, int_arg, raw_arg, store, text_arg, whole_entry
 from orgpath.web.errors import Problem, bad_param, from_exception, problem_response
 from orgpath.web.i18n import api_lang, page_lang
 
@@ -117,7 +117,7 @@ def _entry(kind: str, ident: str) -> Entry:
     if len(ident) > current_app.config["MAX_QUERY_LENGTH"] or "\x00" in ident:
         raise Problem(404, f"{kind}-not-found", f"{kind.capitalize()} not found",
                       f"There is no {kind} with that id.", suggestions=[])
-    return store().entry(kind, ident)
+    return whole_entry(kind, ident)  # the audience: history is all or nothing
 
 
 def _rev_arg(name: str, default: str | None) -> str | None:

@@ -108,6 +108,19 @@ def _ladder_schemas() -> dict[str, Any]:
 
 
 def _role_schemas() -> dict[str, Any]:
+    detail = {
+        "id": STR, "title": STR, "titles": {"type": "object", "additionalProperties": STR},
+        "aliases": IDS, "level": INT, "track": nullable("string"),
+        "track_title": nullable("string"), "summary": nullable("string"),
+        "responsibilities": IDS, "skills": IDS,
+        "salary": nullable(ref("Salary")),
+        "codes": {"type": "object", "additionalProperties": STR},
+        "source": nullable("string"), "reports_to": nullable(ref("RoleRef")),
+        "dotted_lines": {"type": "array", "items": ref("RoleRef")},
+        "direct_reports": {"type": "array", "items": ref("RoleRef")},
+        "next": {"type": "array", "items": ref("Hop")},
+        "previous": {"type": "array", "items": ref("Hop")},
+    }
     return {
         "RoleRef": obj(_role_ref_props()),
         "RoleSummary": obj({"id": STR, "title": STR, "level": INT,
@@ -119,19 +132,8 @@ def _role_schemas() -> dict[str, Any]:
         "Hop": obj({**_role_ref_props(), "kind": {"enum": list(MOVE_KINDS)},
                      "years": nullable("number"), "depth": {**INT, "minimum": 1},
                      "via": STR}),
-        "RoleDetail": obj({
-            "id": STR, "title": STR, "titles": {"type": "object", "additionalProperties": STR},
-            "aliases": IDS, "level": INT, "track": nullable("string"),
-            "track_title": nullable("string"), "summary": nullable("string"),
-            "responsibilities": IDS, "skills": IDS,
-            "salary": nullable(ref("Salary")),
-            "codes": {"type": "object", "additionalProperties": STR},
-            "source": nullable("string"), "reports_to": nullable(ref("RoleRef")),
-            "dotted_lines": {"type": "array", "items": ref("RoleRef")},
-            "direct_reports": {"type": "array", "items": ref("RoleRef")},
-            "next": {"type": "array", "items": ref("Hop")},
-            "previous": {"type": "array", "items": ref("Hop")},
-        }),
+        # salary is absent when a role has none or the audience may not see it
+        "RoleDetail": obj(detail, required=[k for k in detail if k != "salary"]),
         "NextRoles": obj({"role": ref("RoleRef"),
                            "next": {"type": "array", "items": ref("Hop")}}),
         "PreviousRoles": obj({"role": ref("RoleRef"),
@@ -175,7 +177,9 @@ def _health_schema() -> dict[str, Any]:
                     "properties": {"text": STR, "line": nullable("integer"),
                                    "message": STR}}},
             })},
-        }, required=["status", "ladders", "orgs", "errors"]),
+        }, required=["status", "ladders", "orgs", "errors"],
+           description="Diagnostics' messages only for the admin group or loopback; others "
+           "see only the ladders and orgs (and their files' errors) they may see."),
     }
 
 
@@ -269,6 +273,19 @@ def json_ok(schema: dict, description: str = "OK") -> dict:
 
 
 BUSY = "Over the time budget, or too busy (Retry-After says when to try again)."
+UNAUTHORIZED = ("An Authorization: Bearer token was sent and is unknown, revoked or expired "
+                "(WWW-Authenticate: Bearer). Without the header the request is anonymous.")
+#: How a caller says who they are (docs/privacy.md); anonymous is allowed too (``{}``).
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer",
+               "description": "An API token from `orgpath token create NAME --groups ...`; "
+                              "it acts with its groups. Works in every auth mode."},
+    "cookie": {"type": "apiKey", "in": "cookie", "name": "session",
+               "description": "The session cookie set by signing in at /login "
+                              "(auth=oidc)."},
+}
+HIDDEN_NOTE = (" Something hidden from you answers 404 too, as if it did not exist; sign "
+               "in or send a token with the right groups.")
 
 
 def operation(summary: str, op_id: str, params: list, ok: dict, *,
@@ -279,6 +296,7 @@ def operation(summary: str, op_id: str, params: list, ok: dict, *,
     """
     responses = {"200": ok, "304": {"description": "Not modified (If-None-Match matched)."},
                  "400": problem("A parameter is not valid; `parameter` names it."),
+                 "401": problem(UNAUTHORIZED),
                  "404": problem("Unknown ladder or role; `suggestions` lists ids."),
                  "503": problem(BUSY)}
     for status, response in (errors or {}).items():
@@ -383,7 +401,8 @@ def _service_paths() -> dict[str, Any]:
             "operationId": "health", "tags": ["service"],
             "responses": {"200": {"description": "status ok or degraded",
                                   "content": {"application/json":
-                                              {"schema": ref("Health")}}}}}},
+                                              {"schema": ref("Health")}}},
+                          "401": problem(UNAUTHORIZED)}}},
         "/api/v1/openapi.json": {"get": {
             "summary": "This document", "operationId": "openapi", "tags": ["service"],
             "responses": {"200": {"description": "OpenAPI 3.1", "headers": ETAG_HEADERS,
@@ -421,7 +440,10 @@ def document(config: Mapping[str, Any], fragments: tuple[Fragment, ...] = (),
                 "answer and chart carries an ETag and Cache-Control; If-None-Match gives 304. "
                 "Errors are RFC 9457 problem details (application/problem+json). Roles in "
                 "query strings may be named by id, title or alias; answers always carry ids. "
-                "Limits (maximum, maxLength) are this server's settings."),
+                "Limits (maximum, maxLength) are this server's settings. What an answer holds "
+                "depends on who asks (the access: rules of each ladder and org): send a "
+                "bearer token or the session cookie; hidden orgs, ladders and people answer "
+                "404 and hidden fields are absent."),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -429,7 +451,8 @@ def document(config: Mapping[str, Any], fragments: tuple[Fragment, ...] = (),
         "tags": [{"name": "ladders"}, {"name": "charts"}, {"name": "orgs"},
                  {"name": "service"}],
         "paths": all_paths,
-        "components": {"schemas": all_schemas},
+        "components": {"schemas": all_schemas, "securitySchemes": SECURITY_SCHEMES},
+        "security": [{}, {"bearer": []}, {"cookie": []}],
     }
     if baseline:
         doc["paths"]["/api/v1/ping"] = {"get": {

@@ -15,9 +15,10 @@ from flask import Blueprint, Response, current_app
 
 from orgpath import serialize
 from orgpath.web.cache import json_response
-from orgpath.web.common import check_lang, int_arg, store, text_arg
+from orgpath.web.common import check_lang, int_arg, text_arg, visible_entries
 from orgpath.web.i18n import api_lang
 from orgpath.web.openapi import (
+    HIDDEN_NOTE,
     INT,
     STR,
     depth_param,
@@ -47,6 +48,9 @@ def people_json(key: tuple, produce: Callable[[], Any]) -> Response:
     """A cached JSON answer about people: ``Cache-Control: private`` (never a shared cache)."""
     return json_response(key, produce, private=True)
 
+#: Fields of a person an audience may not see: absent from answers, never blank.
+HIDEABLE = ("email", "photo_url", "dotted_managers")
+
 #: People answered by a search or list when ``limit`` is not given.
 DEFAULT_LIMIT = 50
 
@@ -58,8 +62,7 @@ def _lang() -> str:
 @bp.get("")
 def list_orgs():
     lang = _lang()
-    s = store()
-    entries = [s.entry("org", i) for i in s.org_ids()]
+    entries = visible_entries("org")
     return people_json(("orgs", tuple(e.version for e in entries), lang),
                          lambda: [serialize.org_summary(e.value) for e in entries])
 
@@ -129,18 +132,22 @@ def _schemas() -> dict[str, Any]:
     person_ref = {"id": STR, "name": STR, "title": nullable("string")}
     people = {"type": "array", "items": ref("PersonRef")}
     summary = {"id": STR, "title": STR, "ladder": nullable("string"), "people": INT}
+    detail = {
+        **person_ref, "role": nullable(ref("RoleRef")), "department": nullable("string"),
+        "email": {"type": "string", "description": "Absent when none, or hidden from you."},
+        "photo_url": {"type": "string",
+                      "description": "Absent when none, no consent, or hidden from you."},
+        "assistant": {"type": "boolean"}, "vacant": {"type": "boolean"},
+        "level": INT, "headcount": INT, "manager": nullable(ref("PersonRef")),
+        "dotted_managers": {**people, "description": "Absent when hidden from you."},
+        "direct_reports": people}
     return {
         "PersonRef": obj(person_ref),
         "OrgSummary": obj(summary),
         "OrgDetail": obj({**summary, "version": STR, "roots": people, "depth": INT,
                           "managers": INT}),
         "PeopleList": obj({"q": nullable("string"), "total": INT, "people": people}),
-        "PersonDetail": obj({
-            **person_ref, "role": nullable(ref("RoleRef")), "department": nullable("string"),
-            "email": nullable("string"), "photo_url": nullable("string"),
-            "assistant": {"type": "boolean"}, "vacant": {"type": "boolean"},
-            "level": INT, "headcount": INT, "manager": nullable(ref("PersonRef")),
-            "dotted_managers": people, "direct_reports": people}),
+        "PersonDetail": obj(detail, required=[k for k in detail if k not in HIDEABLE]),
         "PersonChain": obj({"person": ref("PersonRef"), "chain": people}),
         "PersonReports": obj({
             "person": ref("PersonRef"),
@@ -165,7 +172,8 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     pid = param("pid", "path", {"type": "string"}, "Person id, as in the people file.")
     cap = int(config["MAX_PEOPLE_PAGE"])
     tags = ("orgs",)
-    nf = {"404": problem("Unknown org or person; `suggestions` lists close ids.")}
+    nf = {"404": problem("Unknown org or person; `suggestions` lists close ids."
+                         + HIDDEN_NOTE)}
 
     def person_op(summary: str, op_id: str, schema: str, *extra: dict) -> dict:
         return operation(summary, op_id, [org, pid, *extra, lang_param()],

@@ -33,6 +33,7 @@ from orgpath.web.i18n import api_lang
 from orgpath.web.openapi import (
     ETAG_HEADERS,
     FLAG,
+    HIDDEN_NOTE,
     INT,
     STR,
     chart_errors,
@@ -186,7 +187,7 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         param("compact", "query", FLAG, "1: stack leaf reports in columns."),
         param("download", "query", FLAG, "1: answer with Content-Disposition: attachment."),
         lang_param()]
-    errors = chart_errors("Unknown org or person; `suggestions` lists close ids.")
+    errors = chart_errors("Unknown org or person; `suggestions` lists close ids." + HIDDEN_NOTE)
 
     def body(names: list[str]) -> dict:
         return {"description": "The chart file.", "headers": ETAG_HEADERS, "content": {

@@ -12,28 +12,32 @@ from flask import current_app
 
 from orgpath import org as orgq
 from orgpath.store import Entry
-from orgpath.web.common import store
+from orgpath.web.common import store, view_of, visible_entry
 from orgpath.web.errors import Problem
 
 
 def org_entry(org_id: str) -> Entry:
-    """The store entry of an org (refreshed from disk first); 404 problem if unknown."""
+    """The audience's view of an org (refreshed from disk first); 404 if unknown or hidden."""
     limit = current_app.config["MAX_QUERY_LENGTH"]
     if len(org_id) > limit or "\x00" in org_id:
         raise Problem(404, "org-not-found", "Org not found", "There is no org with that id.",
                       suggestions=[])
+    from orgpath.web.common import _past_view
     from orgpath.web.history import as_of_entry  # ?as_of=YYYY-MM-DD: the file from git
 
-    return as_of_entry("org", org_id) or store().entry("org", org_id)
+    past = as_of_entry("org", org_id)
+    if past is not None:
+        return _past_view("org", org_id, past)
+    return visible_entry("org", org_id)
 
 
 def ladder_entry_of(entry: Entry) -> Entry | None:
-    """The entry of the ladder an org's roles come from, if it is loaded."""
+    """The audience's view of the ladder an org's roles come from, if loaded and visible."""
     lid = entry.value.ladder
     if not lid:
         return None
     try:
-        return store().entry("ladder", lid)
+        return view_of("ladder", store().entry("ladder", lid))
     except LookupError:
         return None
 

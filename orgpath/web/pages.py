@@ -16,8 +16,8 @@ from orgpath.web.common import (
     choice_arg,
     ladder_entry,
     resolve_role,
-    store,
     text_arg,
+    visible_entries,
 )
 from orgpath.web.i18n import page_lang, remember_lang
 
@@ -46,9 +46,8 @@ def _role_options(G, lang: str) -> list[tuple[str, str]]:
 @bp.get("/")
 def index():
     lang = page_lang()
-    s = store()
     ladders = []
-    for lad in s.ladders():
+    for lad in (e.value for e in visible_entries("ladder")):
         ladders.append({
             "id": lad.id, "title": lad.name(lang),
             "description": localize(lad.description, lang),
@@ -59,7 +58,7 @@ def index():
 
 
 def _org_list() -> list[dict]:
-    orgs = store().orgs()
+    orgs = [e.value for e in visible_entries("org")]
     return [{"id": o.id, "title": o.title, "people": len(o.people), "ladder": o.ladder}
             for o in orgs]
 
@@ -170,9 +169,8 @@ def search():
     q = (text_arg("q") or "").strip()
     hits, exact = [], []
     if q:
-        s = store()
-        for lid in s.ladder_ids():
-            G = s.graph(lid)
+        for lentry in visible_entries("ladder"):
+            lid, G = lentry.id, lentry.graph
             for rid in queries.search_roles(G, q):
                 hits.append({"ladder": lid, "role": rid, "title": G.nodes[rid]["role"].name(lang),
                              "ladder_title": G.graph["ladder"].name(lang),
