@@ -281,3 +281,50 @@ def person_next_roles(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None = None
     return {"person": person_ref(G, orgq.person(G, pid).id),
             "ladder": LG.graph.get("id") if LG is not None else None,
             "role": _person_role(G, pid, LG, lang), "next": next_role_list(G, pid, LG, lang)}
+
+
+def org_layout(G: nx.DiGraph, layout: Any, version: str = "") -> dict[str, Any]:
+    """An org's whole laid-out chart as columns, for the browser's explorer.
+
+    ``layout`` is :func:`orgpath.render.layout.tidy_layout` of ``G``. People come in
+    preorder (a manager before their reports, reports in file order), so ``parent[i]``
+    (an index, ``-1`` for a root) is always below ``i``. ``x``/``y`` are the boxes'
+    top-left corners in whole points; ``dept`` indexes ``departments`` (``-1``: none);
+    ``vacant`` and ``dotted`` (``[person, manager]`` index pairs) are sparse.
+
+    >>> from orgpath.org import demo_org
+    >>> from orgpath.render.layout import tidy_layout
+    >>> G = demo_org()
+    >>> d = org_layout(G, tidy_layout(G), "v1")
+    >>> d["ids"][:2], d["parent"][:2], len(d["x"]) == len(G)
+    (['ceo', 'pa'], [-1, 0], True)
+    """
+    order: list[str] = []
+    stack = list(reversed(orgq.roots(G)))
+    succ = G._succ
+    while stack:
+        v = stack.pop()
+        order.append(v)
+        stack.extend(reversed(list(succ[v])))
+    index = {v: i for i, v in enumerate(order)}
+    pred = G._pred
+    depts: dict[str, int] = {}
+    people: list[Person] = [G._node[v]["person"] for v in order]
+    boxes = layout.boxes
+    dept = [depts.setdefault(p.department, len(depts)) if p.department else -1 for p in people]
+    return {
+        "version": version,
+        "width": round(layout.width), "height": round(layout.height),
+        "box": [round(boxes[order[0]].width), round(boxes[order[0]].height)] if order else [0, 0],
+        "ids": order,
+        "names": [p.name for p in people],
+        "titles": [p.title or "" for p in people],
+        "dept": dept,
+        "departments": list(depts),
+        "x": [round(boxes[v].x) for v in order],
+        "y": [round(boxes[v].y) for v in order],
+        "parent": [index[next(iter(pred[v]))] if pred[v] else -1 for v in order],
+        "vacant": [i for i, p in enumerate(people) if p.vacant],
+        "dotted": [[i, index[m]] for i, p in enumerate(people)
+                   for m in p.dotted_managers if m in index],
+    }

@@ -277,7 +277,7 @@ def test_people_file_edit_is_seen(org_client, org_graphs_dir):
     OA + "/people/vp", OA + "/people/am1/chain", OA + "/people/dir/reports?depth=3",
     OA + "/people/am1/next-roles", OA + "/people/pa/next-roles", OA + "/people/nobody",
     OA + "/people/dir/reports?depth=x", "/api/v1/orgs/nope", "/orgs/acme/chart.json",
-    "/orgs/acme/chart.svg?root=nobody",
+    "/orgs/acme/chart.svg?root=nobody", "/orgs/acme/layout.json", "/orgs/nope/layout.json",
 ])
 def test_org_answers_match_the_openapi_document(org_client, url):
     import re

@@ -1,4 +1,5 @@
-"""Org charts: ``/orgs/<org>/chart.<format>?root=&depth=&around=&compact=&pages=&download=``.
+"""Org charts: ``/orgs/<org>/chart.<format>?root=&depth=&around=&compact=&pages=&download=``,
+and ``/orgs/<org>/layout.json``, the whole laid-out org for the browser's explorer.
 
 Drawn by :func:`orgpath.render.orgchart.org_chart` (``pages=1``: the paged PDF of
 :mod:`orgpath.render.paged`), cached per worker by (file versions, normalized
@@ -8,18 +9,23 @@ arguments, language) with an ETag, like ladder charts (:mod:`orgpath.web.charts`
 
 from __future__ import annotations
 
+import gzip
 import shlex
 from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
+from orgpath import serialize
 from orgpath.model import Person
 from orgpath.render import formats
+from orgpath.render.layout import tidy_layout
 from orgpath.render.orgchart import FORMATS as ORG_FORMATS
 from orgpath.render.orgchart import ChartError, org_chart
 from orgpath.store import Entry
+from orgpath.web.budget import heavy
+from orgpath.web.cache import cache_headers, cached_body, dumps
 from orgpath.web.charting import chart_body, chart_response
 from orgpath.web.common import bool_arg, check_lang, int_arg, raw_arg
 from orgpath.web.errors import Problem, bad_param
@@ -28,11 +34,16 @@ from orgpath.web.openapi import (
     ETAG_HEADERS,
     FLAG,
     HIDDEN_NOTE,
+    INT,
+    STR,
     chart_errors,
     depth_param,
+    json_ok,
     lang_param,
+    obj,
     operation,
     param,
+    problem,
     text,
 )
 from orgpath.web.org_common import ladder_entry_of, ladder_graph_of, org_entry, person_id, versions
@@ -128,6 +139,36 @@ def org_chart_file(org: str, fmt: str):
         cli=cli_command(org, fmt, opts, pages, lang))
 
 
+def _layout_gzip(entry: Entry) -> bytes:
+    G = entry.graph
+    data = serialize.org_layout(G, tidy_layout(G, compact=True), entry.version)
+    return gzip.compress(dumps(data), compresslevel=6, mtime=0)
+
+
+@bp.get("/orgs/<org>/layout.json")
+def org_layout(org: str):
+    """The whole org laid out once per file version (compact tidy tree), as gzipped columns.
+
+    Sent with ``Content-Encoding: gzip`` to clients that accept it (every browser),
+    unpacked for the rest; cached per worker and private, like every people answer.
+    """
+    entry = org_entry(org)
+    key = ("org-layout", entry.version, org)
+    body, etag = cached_body("orgpath.chart_cache", key,
+                             lambda: heavy(key, lambda: _layout_gzip(entry)))
+    headers = cache_headers(private=True)
+    headers.append(("ETag", etag))
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        headers.append(("Content-Encoding", "gzip"))
+    else:
+        body = gzip.decompress(body)
+    resp = Response(body, 200, headers, content_type="application/json")
+    resp.vary.add("Accept-Encoding")
+    if "HTTP_IF_NONE_MATCH" in request.environ:
+        resp.make_conditional(request)
+    return resp
+
+
 # --- OpenAPI -----------------------------------------------------------------------------
 
 
@@ -156,7 +197,18 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     others = [f for f in ORG_FORMATS if f != "pdf"]
     fmt = param("format", "path", {"enum": others}, "File format (PDF: see chart.pdf).")
     pages = param("pages", "query", FLAG, "1: one page per manager, with bookmarks.")
+    ints = {"type": "array", "items": INT}
+    layout = obj({
+        "version": STR, "width": INT, "height": INT, "box": ints,
+        "ids": {"type": "array", "items": STR}, "names": {"type": "array", "items": STR},
+        "titles": {"type": "array", "items": STR}, "dept": ints,
+        "departments": {"type": "array", "items": STR}, "x": ints, "y": ints, "parent": ints,
+        "vacant": ints, "dotted": {"type": "array", "items": ints}})
     return {"paths": {
+        "/orgs/{org}/layout.json": operation(
+            "The whole org laid out for the explorer: columns in preorder (gzip)", "orgLayout",
+            [org], json_ok(layout), tags=("charts",),
+            errors={"404": problem("Unknown org; `suggestions` lists close ids.")}),
         "/orgs/{org}/chart.{format}": operation("An org chart", "orgChart", [org, fmt, *common],
                                                 body(others), tags=("charts",), errors=errors),
         "/orgs/{org}/chart.pdf": operation("An org chart as PDF, or a paged PDF", "orgChartPdf",
