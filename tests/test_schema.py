@@ -210,7 +210,7 @@ def test_schema_rejects(validator, change, path):
     [
         lambda d: d["roles"][0].update(reports_to="lead"),
         lambda d: d["roles"][0].update(skills="sales", aliases=["Junior", 2]),
-        lambda d: d["roles"][0].update(codes={"isco08": 1420, "esco": "http://x"}),
+        lambda d: d["roles"][0].update(codes={"isco08": 1420, "disco08": "142010", "esco": "http://data.europa.eu/esco/occupation/0b2a4a5e-1c3d-4e5f-8a9b-0c1d2e3f4a5b"}),
         lambda d: d["roles"][0].update(responsibilities=["one", "two"]),
         lambda d: d["roles"][0].update(salary={"currency": "DKK", "max": 600000}),
         lambda d: d["moves"][0].update(kind="lateral", requires="sales"),

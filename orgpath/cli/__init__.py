@@ -27,15 +27,17 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
       orgpath roles
       orgpath next "Account Manager"
       orgpath path assistant-account-manager vp-of-account-management -k 3
+      orgpath compare account-manager lead-account-manager
+      orgpath gap account-manager director-of-account-management --have coaching=2
       orgpath validate graphs/*.yaml
       orgpath serve
     """
     ctx.obj = Store(graphs or default_graphs_dir())
 
 
-from orgpath.cli import export, ladder, people, serve  # noqa: E402  (commands register here)
+from orgpath.cli import export, frameworks, ladder, people, serve  # noqa: E402  (commands register here)
 
-for command in (*ladder.COMMANDS, export.export, people.people, serve.serve,
+for command in (*ladder.COMMANDS, *frameworks.COMMANDS, export.export, people.people, serve.serve,
                 serve.settings_cmd):
     main.add_command(command)
 export.export.add_command(people.org)
