@@ -22,7 +22,7 @@ import networkx as nx
 
 from orgpath import queries
 from orgpath.graph import PROMOTION, ladder_graph, moves_graph
-from orgpath.model import Ladder, Move, Role, ScaleLevel, Skill
+from orgpath.model import Ladder, Move, Org, Person, Role, ScaleLevel, Skill
 
 #: How many nearest reachable roles :func:`explain_no_path` offers.
 NEAREST = 3
@@ -460,3 +460,46 @@ def track_switches(G: nx.MultiDiGraph, path: queries.CareerPath) -> list[bool]:
     [False, True]
     """
     return [G.nodes[s.source]["track"] != G.nodes[s.target]["track"] for s in path.steps]
+
+
+# --- people on the ladder ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holders:
+    """The people of the orgs using a ladder who hold one role, and its vacant positions."""
+
+    people: list[tuple[str, Person]] = field(default_factory=list)  # (org id, person)
+    vacancies: list[tuple[str, Person]] = field(default_factory=list)
+
+    @property
+    def headcount(self) -> int:
+        return len(self.people)
+
+
+def people_on_ladder(orgs: list[Org], ladder_id: str) -> dict[str, Holders]:
+    """Each role id of ``ladder_id`` held in ``orgs`` (those that use the ladder).
+
+    >>> from orgpath.model import Org, Person
+    >>> org = Org("o", "O", (Person("1", "Ann", role="senior"), Person("2", "", role="senior",
+    ...       vacant=True)), ladder="demo-framework")
+    >>> h = people_on_ladder([org], "demo-framework")["senior"]
+    >>> h.headcount, [p.name for _, p in h.people], len(h.vacancies)
+    (1, ['Ann'], 1)
+    """
+    out: dict[str, Holders] = {}
+    for org in orgs:
+        if org.ladder != ladder_id:
+            continue
+        for p in org.people:
+            if p.role is None:
+                continue
+            h = out.setdefault(p.role, Holders())
+            (h.vacancies if p.vacant else h.people).append((org.id, p))
+    return out
+
+
+def headcount_by_level(G: nx.MultiDiGraph, people: dict[str, Holders]) -> dict[int, int]:
+    """How many people hold a role of each level, most senior level first."""
+    return {level: sum(people[r].headcount for r in ids if r in people)
+            for level, ids in queries.roles_by_level(G).items()}

@@ -108,7 +108,8 @@ def test_routes_and_document_agree(app, doc):
     documented = set(doc["paths"])
     served = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or rule.endpoint.startswith(("pages.", "orgs.")):
+        pages = ("pages.", "orgs.", "frameworks.")
+        if rule.endpoint == "static" or rule.endpoint.startswith(pages):
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule).replace("{fmt}", "{format}")
         served.add(path)

@@ -13,10 +13,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "previous": "previous roles", "next": "next roles", "chain": "reporting chain",
         "desc_roles": "roles", "desc_moves": "moves", "no_years": "typical time not known",
         "vacant": "Vacant", "in_team": "in team", "team_of": "team of", "page": "page",
-        "manager": "manager", "not_in_pdf": "not in this PDF",
+        "manager": "manager", "not_in_pdf": "not in this PDF", "track_switch": "new track",
     },
     "da": {
-        "level": "Niveau", "promotion": "forfremmelse", "lateral": "sideskift (begge veje)",
+        "level": "Niveau", "promotion": "forfremmelse", "lateral": "sidelæns skift (begge veje)",
         "reports_to": "refererer til", "dotted": "stiplet linje", "path": "vejen",
         "ladder": "Karrierestige", "reporting": "Rapporteringslinjer", "focus": "Omkring",
         "steps": "skridt", "step": "skridt", "years": "år", "year": "år",
@@ -25,7 +25,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "previous": "tidligere roller", "next": "næste roller", "chain": "rapporteringskæde",
         "desc_roles": "roller", "desc_moves": "skift", "no_years": "typisk tid ukendt",
         "vacant": "Ledig", "in_team": "i teamet", "team_of": "team på", "page": "side",
-        "manager": "leder", "not_in_pdf": "ikke i denne PDF",
+        "manager": "leder", "not_in_pdf": "ikke i denne PDF", "track_switch": "nyt spor",
     },
 }
 

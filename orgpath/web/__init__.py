@@ -64,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api,
         charts,
         errors,
+        frameworks,
         health,
         i18n,
         openapi,
@@ -84,6 +85,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(org_pages.bp)
     app.register_blueprint(org_api.bp)
     app.register_blueprint(org_charts.bp)
+    app.register_blueprint(frameworks.api)
+    app.register_blueprint(frameworks.bp)
     if app.config["BENCH_BASELINE"]:
         api.register_baseline(app)
     return app

@@ -28,7 +28,8 @@ log = logging.getLogger("orgpath.web")
 PROBLEM_TYPE = "urn:orgpath:problem:"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 #: Blueprints whose errors are problem+json rather than pages.
-MACHINE_BLUEPRINTS = frozenset({"api", "charts", "health", "openapi", "orgs_api", "org_charts"})
+MACHINE_BLUEPRINTS = frozenset({"api", "charts", "health", "openapi", "orgs_api", "org_charts",
+                                "frameworks_api"})
 
 
 class Problem(Exception):
