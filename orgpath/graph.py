@@ -90,12 +90,6 @@ def moves_graph(G: nx.MultiDiGraph, kinds: tuple[str, ...] = MOVE_KINDS) -> nx.D
     return cache[kinds]
 
 
-def reporting_graph(G: nx.MultiDiGraph, dotted: bool = False) -> nx.DiGraph:
-    """Reporting lines of ``G`` as a ``DiGraph`` with edges report → manager."""
-    kinds = REPORTING_KINDS if dotted else (REPORTS_TO,)
-    return moves_graph(G, kinds)
-
-
 def demo_graph() -> nx.MultiDiGraph:
     """A four-role example ladder, used by the documentation's examples.
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, deque
-from collections.abc import Iterator
 from typing import NamedTuple
 
 import networkx as nx
@@ -418,14 +417,3 @@ def neighbourhood(G: nx.DiGraph, pid: str) -> list[str]:
     out += all_reports(G, pid, depth=2)
     return out
 
-
-def iter_people(G: nx.DiGraph, ids: list[str] | None = None) -> Iterator[Person]:
-    """The :class:`~orgpath.model.Person` of each id (of every node when ``ids`` is None).
-
-    >>> G = demo_org()
-    >>> [p.name for p in iter_people(G, ["e", "e1"])]
-    ['Eve Eng', 'Ed Coder']
-    """
-    node = G._node
-    for v in G if ids is None else ids:
-        yield node[v]["person"]

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from orgpath.graph import DOTTED, LATERAL, MOVE_KINDS, REPORTS_TO, moves_graph
+from orgpath.errors import NotFoundError
+from orgpath.graph import DOTTED, MOVE_KINDS, REPORTS_TO, moves_graph
 from orgpath.model import Role
 
 BY = ("steps", "years")
@@ -30,14 +31,14 @@ BY = ("steps", "years")
 UNKNOWN_YEARS_WEIGHT = 1.0
 
 
-class RoleNotFound(LookupError):
+class RoleNotFound(NotFoundError):
     """No role matches ``query``; ``suggestions`` are the closest role ids."""
 
     def __init__(self, query: str, suggestions: list[str] | None = None):
         self.query = query
-        self.suggestions = suggestions or []
-        hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
-        super().__init__(f"no role matches {query!r}{hint}")
+        hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
+        super().__init__("role", query, suggestions,
+                         message=f"no role matches {query!r}{hint}")
 
 
 class NoPath(LookupError):
@@ -463,12 +464,6 @@ def has_way_up(G: nx.MultiDiGraph, role_id: str) -> bool:
     return any(G.nodes[r]["level"] > level for r in nx.descendants(moves_graph(G), role_id))
 
 
-def lateral_pairs(G: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    """Each lateral move once, in the direction written in the file."""
-    return [(u, v) for u, v, k, d in G.edges(keys=True, data=True)
-            if k == LATERAL and d.get("declared")]
-
-
 def nearest(items: Iterable[str], query: str, n: int = 3) -> list[str]:
     """Close matches for ``query`` among ``items`` (for 'did you mean' hints).
 
@@ -481,7 +476,7 @@ def nearest(items: Iterable[str], query: str, n: int = 3) -> list[str]:
 __all__ = [
     "BY", "CareerPath", "Hop", "NoPath", "RoleNotFound", "Step", "all_reports", "career_paths",
     "describe_path", "direct_reports", "dotted_lines", "entry_roles", "find_role", "fold",
-    "has_way_up", "lateral_pairs", "manager", "nearest", "next_roles", "previous_roles",
+    "has_way_up", "manager", "nearest", "next_roles", "previous_roles",
     "reporting_chain", "role", "roles_by_level", "roles_by_track", "salary_delta", "search_roles",
     "shortest_path", "top_roles",
 ]

@@ -182,6 +182,9 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0.1),
     Setting("graphviz_max_input", 64 * MiB, "bytes",
             "Largest DOT source handed to Graphviz.", minimum=1024),
+    Setting("max_png_pixels", 25_000_000, "int",
+            "Most pixels of a PNG org chart; a bigger chart is scaled down to fit (4 bytes "
+            "of memory per pixel while Graphviz draws).", minimum=10_000),
     Setting("request_budget", 20.0, "float",
             "Seconds of work one request may do before it is answered with 503; keep it "
             "below worker_timeout.", minimum=0.1),
@@ -193,6 +196,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("failure_cache_seconds", 30.0, "float",
             "Seconds a failed render (timeout, too large) is remembered and answered "
             "again without redoing the work.", minimum=0),
+    Setting("failure_cache_entries", 4096, "int",
+            "Most failed renders and queries remembered per worker (oldest forgotten first).",
+            minimum=1),
     # --- caches and HTTP
     Setting("chart_cache_bytes", 32 * MiB, "bytes",
             "Rendered charts kept in memory per worker.", minimum=0),

@@ -30,10 +30,16 @@ def problem(client, url, status, **kw):
     return body
 
 
+#: The bundled ladder's English description (graphs/account-management.yaml).
+DESCRIPTION = ("Client-facing careers that look after existing customer accounts: from "
+               "assistant account manager up to vice president of account management, with "
+               "the account executive as a sales-side neighbour of the account manager.")
+
+
 def test_ladders(client):
     data = ok(client, "/api/v1/ladders")
     assert data == [{"id": "account-management", "title": "Account Management",
-                     "description": data[0]["description"], "roles": 7}]
+                     "description": DESCRIPTION, "roles": 7}]
     assert ok(client, "/api/v1/ladders?lang=da")[0]["title"] == "Kundeforvaltning"
 
 

@@ -17,6 +17,7 @@ from orgpath.ladderfile import read_ladder
 from orgpath.render import (
     FORMATS,
     MEDIA_TYPES,
+    SUFFIXES,
     RenderError,
     Runner,
     build_view,
@@ -160,9 +161,31 @@ def test_render_errors(G):
         render_chart(G, "ladder", "png", runner=Runner(max_input=200))
 
 
-def test_media_types_and_suffixes():
-    assert set(MEDIA_TYPES) == set(FORMATS)
-    assert MEDIA_TYPES["svg"] == "image/svg+xml"
-    assert [format_for(f"x.{s}") for s in ("svg", "png", "pdf", "dot", "json", "graphml",
-                                            "mmd")] == list(FORMATS)
-    assert format_for("x.txt") is None and format_for("noext") is None
+#: What the first bytes of a file of each media type look like.
+SNIFF = {
+    "image/svg+xml": lambda b: ET.fromstring(b).tag == "{http://www.w3.org/2000/svg}svg",
+    "image/png": lambda b: b.startswith(b"\x89PNG\r\n\x1a\n"),
+    "application/pdf": lambda b: b.startswith(b"%PDF-"),
+    "text/vnd.graphviz": lambda b: b.startswith(b"digraph "),
+    "application/json": lambda b: isinstance(json.loads(b), dict),
+    "application/graphml+xml": lambda b: ET.fromstring(b).tag.endswith("graphml"),
+    "text/vnd.mermaid": lambda b: b.startswith(b"%% "),
+}
+
+
+@pytest.mark.parametrize("suffix", sorted(SUFFIXES))
+def test_each_suffix_writes_a_file_of_its_media_type(G, suffix):
+    fmt = format_for(f"chart{suffix.upper()}")
+    assert fmt in FORMATS
+    data = render_chart(G, "ladder", fmt)
+    assert SNIFF[MEDIA_TYPES[fmt].split(";")[0]](data)
+
+
+def test_media_types_carry_one_charset_at_most():
+    for fmt in FORMATS:
+        assert MEDIA_TYPES[fmt].count("charset") <= 1, fmt
+
+
+def test_names_without_a_known_suffix():
+    assert format_for("x.txt") is None
+    assert format_for("noext") is None

@@ -282,7 +282,7 @@ def test_compare_page_refuses_the_same_role_kindly(client):
 def test_compare_page_without_a_path_explains(client):
     body = html(client.get(P + "/compare?a=engineering-manager&b=staff-engineer&lang=da"))
     assert 'data-reason="other-track"' in body
-    assert "Staff-udvikler nås kun fra et andet spor: Specialist." in body
+    assert "<bdi>Staff-udvikler</bdi> nås kun fra et andet spor: <bdi>Specialist</bdi>." in body
     assert 'id="nearest"' in body
 
 
@@ -367,7 +367,7 @@ def test_path_page_explains_no_path_and_offers_the_reverse(client):
 def test_path_page_steps_tracks_and_interactive_alternatives(client):
     body = html(client.get(P + "/path?from=engineer-1&to=director-of-engineering&lang=en"))
     assert "<td>step 4</td>" in body
-    assert "track switch: Individual contributor → Manager" in body
+    assert "track switch: <bdi>Individual contributor</bdi> → <bdi>Manager</bdi>" in body
     labels = re.findall(r'<div class="zoom" data-zoom tabindex="0" role="group" '
                         r'aria-label="([^"]*)"', body)
     assert len(labels) == 2

@@ -42,7 +42,7 @@ def test_index_lists_the_org(org_client):
 
 def test_org_page_chart_and_search(org_client):
     body = text(org_client.get("/orgs/acme?q=assistent&lang=en"))
-    assert "<h1>Acme Accounts</h1>" in body
+    assert "<h1><bdi>Acme Accounts</bdi></h1>" in body
     assert 'href="/orgs/acme/people/pa"' in body
     assert 'href="/orgs/acme/people/aam"' in body
     assert 'xlink:href="/orgs/acme/people/am1"' in body  # boxes link to people
@@ -73,7 +73,7 @@ def test_org_page_draws_compact_unless_asked_and_links_the_other_layout(org_clie
 
 def test_person_page_english(org_client):
     body = text(org_client.get("/orgs/acme/people/am1?lang=en"))
-    assert "<h1>Anna Andersen</h1>" in body
+    assert "<h1><bdi>Anna Andersen</bdi></h1>" in body
     # chain of command as breadcrumbs, top first
     crumbs = body[body.index('class="crumbs"'):body.index("</nav>", body.index('class="crumbs"'))]
     assert crumbs.index("Vera Præst") < crumbs.index("Dina Direktør") < crumbs.index("Anna")
@@ -237,7 +237,8 @@ def test_org_charts(org_client, query):
     elif fmt == "json":
         assert len(json.loads(data)["boxes"]) == 9
     if "download=1" in query:
-        assert resp.headers["Content-Disposition"] == 'attachment; filename="acme-org.svg"'
+        assert resp.headers["Content-Disposition"] == (
+            'attachment; filename="acme-org.svg"; filename*=UTF-8\'\'acme-org.svg')
     assert resp.headers["ETag"]
 
 
@@ -297,3 +298,19 @@ def test_org_answers_match_the_openapi_document(org_client, url):
     validator = Draft202012Validator({"$ref": f"urn:doc#/{pointer}"}, registry=registry)
     errors = list(validator.iter_errors(resp.get_json()))
     assert not errors, [e.message[:200] for e in errors[:5]]
+
+
+def test_people_answers_are_private_and_charts_download_under_any_name(org_graphs_dir):
+    """People data never goes to a shared cache; an org file named 日本 downloads cleanly."""
+    from orgpath.web import create_app
+
+    (org_graphs_dir / "日本.csv").write_text("id,name,manager_id\n1,Ann,\n2,Bo,1\n",
+                                            encoding="utf-8")
+    client = create_app({"TESTING": True, "GRAPHS": str(org_graphs_dir)}).test_client()
+    for url in ("/api/v1/orgs/acme/people/am1", "/orgs/acme/chart.svg"):
+        resp = client.get(url)
+        assert resp.status_code == 200
+        assert resp.headers["Cache-Control"].startswith("private")
+    resp = client.get("/orgs/日本/chart.svg?download=1")
+    assert resp.status_code == 200
+    assert "filename*=UTF-8''%E6%97%A5%E6%9C%AC-org.svg" in resp.headers["Content-Disposition"]

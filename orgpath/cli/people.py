@@ -24,10 +24,10 @@ from orgpath.cli.errors import CleanCommand, CleanGroup
 from orgpath.diagnostics import ERROR, InputError
 from orgpath.model import LANGUAGES
 from orgpath.peoplefile import load_manifest, manifest_path, read_org
+from orgpath.render import formats
 
-SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
-            ".json": "json"}
-CHART_FORMATS = ("svg", "png", "pdf", "dot", "json")
+SUFFIXES = formats.suffixes("org")
+CHART_FORMATS = formats.names("org")
 
 
 # --- loading ----------------------------------------------------------------------------

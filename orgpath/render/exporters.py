@@ -28,6 +28,8 @@ import networkx as nx
 
 from orgpath.graph import DOTTED, LATERAL, REPORTS_TO
 from orgpath.model import DEFAULT_LANGUAGE, Role, localize
+from orgpath.render import formats
+from orgpath.render.escape import clean_text, unguard_svg
 from orgpath.render.graphviz import RenderError, Runner, default_runner
 from orgpath.render.views import (
     MAX_NODES,
@@ -35,29 +37,17 @@ from orgpath.render.views import (
     LinkFn,
     ViewError,
     build_view,
-    clean_text,
     name_titles,
     words,
 )
 
-#: Every format :func:`render_chart` writes.
-FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot", "json", "graphml", "mmd")
+#: Every format :func:`render_chart` writes (from :mod:`orgpath.render.formats`).
+FORMATS: tuple[str, ...] = formats.names("ladder")
 #: The formats Graphviz draws; the others are written by Python.
-DRAWN: tuple[str, ...] = ("svg", "png", "pdf")
-MEDIA_TYPES: dict[str, str] = {
-    "svg": "image/svg+xml",
-    "png": "image/png",
-    "pdf": "application/pdf",
-    "dot": "text/vnd.graphviz; charset=utf-8",
-    "json": "application/json",
-    "graphml": "application/graphml+xml",
-    "mmd": "text/vnd.mermaid; charset=utf-8",
-}
+DRAWN: tuple[str, ...] = tuple(f.name for f in formats.for_chart("ladder") if f.drawn)
+MEDIA_TYPES: dict[str, str] = formats.media_types("ladder")
 #: File suffix → format (for ``-o chart.svg``).
-SUFFIXES: dict[str, str] = {
-    ".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
-    ".json": "json", ".graphml": "graphml", ".mmd": "mmd", ".mermaid": "mmd",
-}
+SUFFIXES: dict[str, str] = formats.suffixes("ladder")
 
 
 def format_for(filename: str) -> str | None:
@@ -66,8 +56,8 @@ def format_for(filename: str) -> str | None:
     >>> format_for("ladder.SVG"), format_for("x.gv"), format_for("notes.txt")
     ('svg', 'dot', None)
     """
-    m = re.search(r"\.[A-Za-z]+$", filename)
-    return SUFFIXES.get(m.group(0).lower()) if m else None
+    f = formats.by_suffix(filename, "ladder")
+    return f.name if f is not None else None
 
 
 # --- SVG ---------------------------------------------------------------------------
@@ -84,8 +74,7 @@ def finish_svg(svg: bytes, chart: Chart) -> bytes:
     head = (f"\n<title>{html.escape(clean_text(chart.title))}</title>"
             f"\n<desc>{html.escape(clean_text(chart.description))}</desc>")
     text = text[: m.end()] + head + text[m.end():]
-    text = name_titles(text, chart.names).replace("\\\u2060", "\\")
-    return text.encode("utf-8")
+    return unguard_svg(name_titles(text, chart.names).encode("utf-8"))
 
 
 # --- the drawn subgraph ------------------------------------------------------------------
@@ -247,22 +236,28 @@ def render_chart(
 def export_chart(G: nx.MultiDiGraph, chart: Chart, fmt: str, *,
                  runner: Runner | None = None) -> bytes:
     """Write an already built :class:`~orgpath.render.views.Chart` as ``fmt``."""
-    if fmt == "dot":
-        return chart.dot.encode("utf-8")
-    if fmt == "json":
-        return to_json(G, chart)
-    if fmt == "graphml":
-        return to_graphml(G, chart)
-    if fmt == "mmd":
-        return to_mermaid(G, chart)
-    if fmt not in DRAWN:
+    spec = formats.lookup(fmt, "ladder")
+    if spec is None:
         raise RenderError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    out = (runner or default_runner()).render(chart.dot, fmt, "dot")
+    write = spec.writer("ladder")
+    if spec.drawn:
+        return write(G, chart, fmt=fmt, runner=runner or default_runner())
+    return write(G, chart)
+
+
+def to_dot(G: nx.MultiDiGraph, chart: Chart) -> bytes:
+    """The chart's DOT source."""
+    return chart.dot.encode("utf-8")
+
+
+def draw_chart(G: nx.MultiDiGraph, chart: Chart, *, fmt: str, runner: Runner) -> bytes:
+    """The chart drawn by Graphviz as ``fmt`` (an SVG finished by :func:`finish_svg`)."""
+    out = runner.render(chart.dot, fmt, "dot")
     return finish_svg(out, chart) if fmt == "svg" else out
 
 
 __all__ = [
-    "DRAWN", "FORMATS", "MEDIA_TYPES", "SUFFIXES", "RenderError", "ViewError", "drawn_graph",
-    "export_chart", "finish_svg", "format_for", "mermaid_text", "render_chart", "to_graphml",
-    "to_json", "to_mermaid",
+    "DRAWN", "FORMATS", "MEDIA_TYPES", "SUFFIXES", "RenderError", "ViewError", "draw_chart",
+    "drawn_graph", "export_chart", "finish_svg", "format_for", "mermaid_text", "render_chart",
+    "to_dot", "to_graphml", "to_json", "to_mermaid",
 ]

@@ -22,24 +22,36 @@ True
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
+import signal
+import stat
 import subprocess
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from orgpath import settings
 
 #: Output formats the runner accepts (``-T`` values).
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot", "canon", "plain", "json")
 #: Layout engines the runner accepts (``-K`` values).
 ENGINES: tuple[str, ...] = ("dot", "neato", "fdp", "circo", "twopi", "osage")
 
-DEFAULT_TIMEOUT = 20.0  # seconds
-DEFAULT_MAX_INPUT = 2_000_000  # bytes of DOT source
-DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+# The runner's defaults are the settings' defaults (orgpath/settings.py declares the limits).
+DEFAULT_TIMEOUT: float = settings.BY_NAME["graphviz_timeout"].default
+DEFAULT_MAX_INPUT: int = settings.BY_NAME["graphviz_max_input"].default
+DEFAULT_CACHE_BYTES: int = settings.BY_NAME["chart_cache_bytes"].default
+DEFAULT_MAX_PNG_PIXELS: int = settings.BY_NAME["max_png_pixels"].default
+#: The settings :func:`runner_from_settings` reads.
+RUNNER_SETTINGS = ("dot", "graphviz_timeout", "graphviz_max_input", "chart_cache_bytes",
+                   "max_png_pixels")
 #: Formats the core plugins draw without Cairo/Pango (see :func:`core_plugin_dir`).
 CORE_FORMATS = frozenset({"svg", "dot", "canon", "plain", "json"})
 _CORE_PLUGINS = ("libgvplugin_core", "libgvplugin_dot_layout", "libgvplugin_neato_layout")
@@ -77,6 +89,7 @@ class Runner:
     ``binary`` is the ``dot`` program (a name looked up on ``PATH`` or a path);
     the engine is chosen with ``-K``. ``cache_bytes=0`` turns the memory cache
     off; ``cache_dir`` adds an on-disk cache shared between processes.
+    ``max_png_pixels`` bounds the PNG org charts drawn with it (they are scaled down).
     A ``Runner`` is safe to share between threads.
     """
 
@@ -88,8 +101,10 @@ class Runner:
         max_input: int = DEFAULT_MAX_INPUT,
         cache_bytes: int = DEFAULT_CACHE_BYTES,
         cache_dir: str | os.PathLike | None = None,
+        max_png_pixels: int = DEFAULT_MAX_PNG_PIXELS,
     ) -> None:
         self.binary = binary
+        self.max_png_pixels = max_png_pixels
         self.timeout = timeout
         self.max_input = max_input
         self.cache_bytes = cache_bytes
@@ -156,7 +171,8 @@ class Runner:
         cached = self._lookup(key, fmt)
         if cached is not None:
             return cached
-        out = self._run(args, data, self.timeout if timeout is None else timeout, engine, env)
+        out = self._run(args, data, timeout=self.timeout if timeout is None else timeout,
+                        engine=engine, env=env)
         self._store(key, fmt, out)
         return out
 
@@ -194,17 +210,14 @@ class Runner:
             )
         return exe
 
-    def _run(self, args: list[str], data: bytes, timeout: float, engine: str,
+    def _run(self, args: list[str], data: bytes, *, timeout: float, engine: str,
              env: dict[str, str] | None = None) -> bytes:
         exe = self._executable()
         with self._lock:
             self._stats.calls += 1
             self._stats.misses += 1
         try:
-            proc = subprocess.run(
-                [exe, *args], input=data, capture_output=True, timeout=timeout, check=False,
-                env=env,
-            )
+            out, err, code = _run_child([exe, *args], data, timeout, env)
         except subprocess.TimeoutExpired:
             self._count_error()
             raise GraphvizTimeout(
@@ -215,12 +228,11 @@ class Runner:
             self._count_error()
             why = exc.strerror or exc
             raise GraphvizMissing(f"could not run Graphviz ({exe}): {why}") from None
-        if proc.returncode != 0 or not proc.stdout:
+        problem = _child_problem(code, out, err, args[0][2:])
+        if problem is not None:
             self._count_error()
-            err = proc.stderr.decode("utf-8", "replace").strip()[:_STDERR_LIMIT]
-            why = err or f"exit status {proc.returncode} and no output"
-            raise RenderError(f"Graphviz ({engine}) could not draw the chart: {why}")
-        return proc.stdout
+            raise RenderError(f"Graphviz ({engine}) could not draw the chart: {problem}")
+        return out
 
     def _count_error(self) -> None:
         with self._lock:
@@ -281,20 +293,119 @@ class Runner:
         return self.cache_dir / key[:2] / f"{key}.{fmt}"
 
 
-_core_dirs: dict[str, str | None] = {}
+def _run_child(argv: list[str], data: bytes, timeout: float,
+               env: dict[str, str] | None) -> tuple[bytes, bytes, int]:
+    """Run ``argv`` with ``data`` on stdin in a process group of its own: (stdout, stderr, code).
+
+    The whole group is killed on a timeout and on any exception here (a signal
+    such as KeyboardInterrupt included), so no Graphviz child outlives its caller.
+    """
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, start_new_session=True)
+    try:
+        out, err = proc.communicate(data, timeout=timeout)
+    except BaseException:
+        _kill_group(proc)
+        raise
+    return out, err, proc.returncode
 
 
-def core_plugin_dir(exe: str) -> str | None:
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass  # already gone
+    proc.kill()
+    proc.communicate()
+
+
+_PNG_END = b"IEND\xaeB`\x82"
+
+
+def _child_problem(code: int, out: bytes, err: bytes, fmt: str) -> str | None:
+    """Why a Graphviz run failed (its exit, its stderr, or output cut short), or None."""
+    why = err.decode("utf-8", "replace").strip()[:_STDERR_LIMIT]
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"the Graphviz process was killed by {name}" + (f": {why}" if why else "")
+    if code != 0 or not out:
+        return why or f"exit status {code} and no output"
+    complete = {"svg": lambda: out.rstrip().endswith(b"</svg>"),
+                "png": lambda: out.endswith(_PNG_END),
+                "pdf": lambda: b"%%EOF" in out[-1024:]}.get(fmt)
+    if complete is not None and not complete():
+        return f"its {fmt.upper()} output is incomplete ({len(out):,} bytes)"
+    return None
+
+
+def plugin_cache_home(environ: Mapping[str, str] | None = None) -> Path:
+    """The user's cache folder for orgpath: ``$XDG_CACHE_HOME/orgpath`` or ``~/.cache/orgpath``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "orgpath"
+
+
+def private_dir_problem(path: Path) -> str | None:
+    """Why ``path`` is not a folder only the current user controls, or None when it is.
+
+    Refused: a symlink, not a folder, owned by another user, or open to group or others.
+    """
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode):
+        return "is a symbolic link"
+    if not stat.S_ISDIR(st.st_mode):
+        return "is not a folder"
+    if st.st_uid != os.getuid():
+        return f"is owned by user {st.st_uid}, not {os.getuid()}"
+    if st.st_mode & 0o077:
+        return f"has mode {stat.S_IMODE(st.st_mode):o}; it must be 700"
+    return None
+
+
+def _private_dir(path: Path) -> Path | None:
+    """``path`` made (mode 0700) if missing; None if it exists but is not private."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path if private_dir_problem(path) is None else None
+
+
+_core_dirs: dict[tuple[str, str], str | None] = {}
+_core_lock = threading.Lock()
+_fresh_dirs: list[str] = []
+
+
+def core_plugin_dir(exe: str, *, cache_home: Path | None = None) -> str | None:
     """A Graphviz plugin folder with only the core renderers and the layout engines.
 
-    Made once per machine (a folder in the temp dir with links to the system's
-    plugins and a config written by ``dot -c``) and checked by drawing a tiny
-    chart with it. None when Graphviz's plugins cannot be found or the folder
-    does not work: callers then use the full plugin set.
+    It lives in a private folder of the current user (``cache_home``, default
+    :func:`plugin_cache_home`), made once and checked before every use: a
+    folder that is a symlink, owned by someone else or writable by others is
+    refused and a fresh ``mkdtemp`` folder is used instead. The folder links to
+    the system's plugins, has a config written by ``dot -c`` and is checked by
+    drawing a tiny chart. None when Graphviz's plugins cannot be found or the
+    folder does not work: callers then use the full plugin set.
     """
-    if exe in _core_dirs:
-        return _core_dirs[exe]
-    found = None
+    home = cache_home if cache_home is not None else plugin_cache_home()
+    key = (exe, str(home))
+    with _core_lock:
+        if key not in _core_dirs:
+            _core_dirs[key] = _find_core_dir(exe, home)
+        found = _core_dirs[key]
+    if found is not None and private_dir_problem(Path(found)) is not None:
+        with _core_lock:  # changed under us since it was made: make a fresh one
+            found = _core_dirs[key] = _find_core_dir(exe, home)
+    return found
+
+
+def _find_core_dir(exe: str, home: Path) -> str | None:
     try:
         probe = subprocess.run([exe, "-v", "-Tdot"], input=b"digraph{}", capture_output=True,
                                timeout=10, check=False)
@@ -302,33 +413,47 @@ def core_plugin_dir(exe: str) -> str | None:
                        for line in probe.stderr.decode("utf-8", "replace").splitlines()
                        if line.startswith("libdir")), None)
         if libdir and Path(libdir).is_dir():
-            found = _make_core_dir(exe, Path(libdir))
+            return _make_core_dir(exe, Path(libdir), home)
     except (OSError, subprocess.SubprocessError):
-        found = None
-    _core_dirs[exe] = found
-    return found
+        pass
+    return None
 
 
-def _make_core_dir(exe: str, libdir: Path) -> str | None:
+def _make_core_dir(exe: str, libdir: Path, home: Path) -> str | None:
+    plugins = [p for p in libdir.iterdir() if p.name.startswith(_CORE_PLUGINS)]
+    if len(plugins) < 2:
+        return None
     tag = hashlib.sha256(f"{exe}\0{libdir}".encode()).hexdigest()[:12]
-    target = Path(tempfile.gettempdir()) / f"orgpath-gvcore-{os.getuid()}-{tag}"
-    if not target.is_dir():
-        plugins = [p for p in libdir.iterdir() if p.name.startswith(_CORE_PLUGINS)]
-        if len(plugins) < 2:
-            return None
-        staging = Path(tempfile.mkdtemp(prefix=".orgpath-gvcore-"))
-        for plugin in plugins:
-            (staging / plugin.name).symlink_to(plugin)
-        env = {**os.environ, "GVBINDIR": str(staging)}
-        subprocess.run([exe, "-c"], env=env, capture_output=True, timeout=10, check=False)
+    parent = _private_dir(home)
+    target = parent / f"gvcore-{tag}" if parent is not None else None
+    if target is not None and not os.path.lexists(target):
+        staging = Path(tempfile.mkdtemp(prefix=".gvcore-", dir=parent))
+        _fill_core_dir(exe, staging, plugins)
         try:
             staging.rename(target)  # atomic: another process may have won the race
         except OSError:
             shutil.rmtree(staging, ignore_errors=True)
+    if target is None or private_dir_problem(target) is not None:
+        target = Path(tempfile.mkdtemp(prefix="orgpath-gvcore-"))  # mode 0700, fresh
+        _fresh_dirs.append(str(target))
+        _fill_core_dir(exe, target, plugins)
     env = {**os.environ, "GVBINDIR": str(target)}
     check = subprocess.run([exe, "-Kneato", "-n2", "-Tsvg"], env=env, capture_output=True,
                            input=b'digraph{a[pos="1,1!" label="x"]}', timeout=10, check=False)
     return str(target) if check.returncode == 0 and b"<svg" in check.stdout else None
+
+
+def _fill_core_dir(exe: str, folder: Path, plugins: list[Path]) -> None:
+    for plugin in plugins:
+        (folder / plugin.name).symlink_to(plugin)
+    env = {**os.environ, "GVBINDIR": str(folder)}
+    subprocess.run([exe, "-c"], env=env, capture_output=True, timeout=10, check=False)
+
+
+@atexit.register
+def _remove_fresh_dirs() -> None:
+    for folder in _fresh_dirs:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _cache_key(binary: str, args: list[str], data: bytes) -> str:
@@ -339,16 +464,41 @@ def _cache_key(binary: str, args: list[str], data: bytes) -> str:
     return h.hexdigest()
 
 
+def runner_from_settings(values: Mapping[str, Any] | None = None) -> Runner:
+    """A :class:`Runner` with the limits of the settings in :data:`RUNNER_SETTINGS`.
+
+    ``values`` maps setting names (lower case, as :func:`orgpath.settings.load`
+    gives, or upper case, as a Flask app's config holds) to values; a missing
+    one is read from ``ORGPATH_<NAME>``, else its default.
+
+    >>> r = runner_from_settings({"graphviz_max_input": 5000, "GRAPHVIZ_TIMEOUT": 3.0})
+    >>> r.max_input, r.timeout, r.binary
+    (5000, 3.0, 'dot')
+    """
+    values = values or {}
+
+    def value(name: str) -> Any:
+        for key in (name, name.upper()):
+            if key in values:
+                return values[key]  # already checked where the settings were loaded
+        return settings.get(name)
+
+    return Runner(value("dot"), timeout=float(value("graphviz_timeout")),
+                  max_input=int(value("graphviz_max_input")),
+                  cache_bytes=int(value("chart_cache_bytes")),
+                  max_png_pixels=int(value("max_png_pixels")))
+
+
 _default: Runner | None = None
 _default_lock = threading.Lock()
 
 
 def default_runner() -> Runner:
-    """The process-wide runner (``$ORGPATH_DOT`` names the program, default ``dot``)."""
+    """The process-wide runner, with the limits of the settings (:func:`runner_from_settings`)."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = Runner(os.environ.get("ORGPATH_DOT", "dot"))
+            _default = runner_from_settings()
         return _default
 
 

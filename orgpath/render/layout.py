@@ -59,11 +59,8 @@ class Box(NamedTuple):
 
     @property
     def cx(self) -> float:
+        """The x of the box's centre."""
         return self.x + self.width / 2
-
-    @property
-    def cy(self) -> float:
-        return self.y + self.height / 2
 
 
 Point = tuple[float, float]
@@ -138,28 +135,113 @@ def tidy_layout(
     True
     """
     with gc_paused():
-        return _tidy_layout(T, roots, compact, assistants, box_width, box_height, hgap, vgap,
-                            root_gap, indent, margin)
+        tree = _Tree.of(T, roots, assistants=assistants, compact=compact,
+                        box_width=box_width, indent=indent)
+        x, depth = _buchheim(tree.kids, tree.le, tree.re, gap=float(hgap), root_gap=root_gap,
+                             root=tree.root)
+        spacing = _Spacing(float(box_width), float(box_height), float(hgap), float(vgap),
+                           float(indent), float(margin))
+        return _place(tree, x, depth, spacing)
 
 
-def _tidy_layout(T, roots, compact, assistants, box_width, box_height, hgap, vgap, root_gap,
-                 indent, margin) -> Layout:
+@dataclass
+class _Spacing:
+    """Box size and the gaps of a layout, in points."""
+
+    W: float
+    H: float
+    hgap: float
+    vgap: float
+    indent: float
+    margin: float
+
+
+@dataclass
+class _Tree:
+    """The forest numbered in preorder, shaped for the Buchheim walk.
+
+    Index ``root`` (= n) is an invisible super-root over the real roots;
+    assistants are taken out of ``kids`` (kept in ``side``), and the reports of
+    a compact manager are chained into one column.
+    """
+
+    T: nx.DiGraph
+    ids: list[Hashable]
+    index: dict[Hashable, int]
+    kids: list[list[int]]
+    le: list[float]  # extent of each box left of the point that is centred
+    re: list[float]  # ... and right of it
+    side: dict[int, list[int]]  # the assistants of each manager who has some
+    stacked: set[Hashable]  # drawn in a compact column
+    parent: list[int]  # each node's manager (-1 for a root)
+    managers: list[tuple[Hashable, list[int]]]  # (manager, all reports' indices)
+
+    @property
+    def root(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def of(cls, T: nx.DiGraph, roots: Sequence[Hashable] | None, *,
+           assistants: Collection[Hashable] | None, compact: bool, box_width: float,
+           indent: float) -> _Tree:
+        ids, index = _preorder(T, roots)
+        if assistants is None:
+            assistants = _default_assistants(T)
+        succ = T._succ
+        n = len(ids)
+        half = float(box_width) / 2
+        tree = cls(T, ids, index, [[]] * (n + 1), [half] * (n + 1), [half] * (n + 1), {},
+                   set(), [-1] * (n + 1), [])
+        tree.kids[n] = [index[r] for r in (roots if roots is not None else
+                                           [v for v, p in T._pred.items() if not p])]
+        tree.le[n] = tree.re[n] = 0.0
+        for i, v in enumerate(ids):
+            ch = [index[c] for c in succ[v]]
+            if ch:
+                tree._shape(i, v, ch, assistants, compact=compact, W=float(box_width),
+                            indent=indent)
+        return tree
+
+    def _shape(self, i: int, v: Hashable, ch: list[int], assistants: Collection[Hashable], *,
+               compact: bool, W: float, indent: float) -> None:
+        """Give manager ``i`` its reports: assistants beside, a column, or a row below."""
+        succ, ids, half = self.T._succ, self.ids, W / 2
+        self.managers.append((v, ch))
+        regular = []
+        for c in ch:
+            self.parent[c] = i
+            if ids[c] in assistants and not succ[ids[c]]:
+                self.side.setdefault(i, []).append(c)
+            else:
+                regular.append(c)
+        if i in self.side:
+            k = len(self.side[i])
+            self.re[i] = half + ((k + 1) // 2) * (W + ASSISTANT_GAP)
+            self.le[i] = half + (k // 2) * (W + ASSISTANT_GAP)
+        if compact and len(regular) >= 2 and all(not succ[ids[c]] for c in regular):
+            self.kids[i] = [regular[0]]
+            for a, b in zip(regular, regular[1:], strict=False):
+                self.kids[a] = [b]
+            for c in regular:
+                self.le[c] = half - indent
+                self.re[c] = half + indent
+            self.stacked.update(ids[c] for c in regular)
+        else:
+            self.kids[i] = regular
+
+
+def _preorder(T: nx.DiGraph, roots: Sequence[Hashable] | None,
+              ) -> tuple[list[Hashable], dict[Hashable, int]]:
+    """The nodes in preorder and their numbers; ValueError unless ``T`` is a forest."""
     succ = T._succ
     if roots is None:
         roots = [v for v, p in T._pred.items() if not p]
-    if assistants is None:
-        assistants = _default_assistants(T)
-    W, H = float(box_width), float(box_height)
-    half = W / 2
-    margin, hgap, vgap = float(margin), float(hgap), float(vgap)
-
-    # Number the nodes in preorder; index n is the invisible super-root.
-    ids: list[Hashable] = []
-    index: dict[Hashable, int] = {}
-    stack = list(reversed(roots))
     for r in roots:
         if r not in succ:
             raise ValueError(f"root {r!r} is not in the graph")
+    ids: list[Hashable] = []
+    index: dict[Hashable, int] = {}
+    stack = list(reversed(roots))
     while stack:
         v = stack.pop()
         if v in index:
@@ -169,152 +251,128 @@ def _tidy_layout(T, roots, compact, assistants, box_width, box_height, hgap, vga
         ch = succ[v]
         if ch:
             stack.extend(reversed(ch))
-    n = len(ids)
-    if n != len(succ):
+    if len(ids) != len(succ):
         missing = next(v for v in succ if v not in index)
         raise ValueError(f"not a forest: {missing!r} is on a cycle or under one")
-    root = n
-    N = n + 1
+    return ids, index
 
-    # The tree that is laid out: assistants taken out, compact columns chained.
-    empty: list[int] = []  # shared by every leaf, never changed
-    kids: list[list[int]] = [empty] * N
-    kids[root] = [index[r] for r in roots]
-    side: dict[int, list[int]] = {}  # the assistants of each manager who has some
-    le = [half] * N
-    re = [half] * N
-    le[root] = re[root] = 0.0
-    stacked_i: list[int] = []
-    orig_parent = [-1] * N
-    managers: list[tuple[Hashable, list[int]]] = []  # (manager, all reports' indices)
-    for i, v in enumerate(ids):
-        ch = [index[c] for c in succ[v]]
-        if not ch:
-            continue
-        managers.append((v, ch))
-        for c in ch:
-            orig_parent[c] = i
-        regular = []
-        for c in ch:
-            if ids[c] in assistants and not succ[ids[c]]:
-                side.setdefault(i, []).append(c)
-            else:
-                regular.append(c)
-        if i in side:
-            k = len(side[i])
-            re[i] = half + ((k + 1) // 2) * (W + ASSISTANT_GAP)
-            le[i] = half + (k // 2) * (W + ASSISTANT_GAP)
-        if compact and len(regular) >= 2 and all(not succ[ids[c]] for c in regular):
-            kids[i] = [regular[0]]
-            for a, b in zip(regular, regular[1:], strict=False):
-                kids[a] = [b]
-            for c in regular:
-                le[c] = half - indent
-                re[c] = half + indent
-            stacked_i += regular
-        else:
-            kids[i] = regular
 
-    x, depth = _buchheim(kids, le, re, hgap, root_gap, root)
-
-    # Shift so the leftmost extent sits on the margin; y from the row.
+def _place(tree: _Tree, x: list[float], depth: list[int], sp: _Spacing) -> Layout:
+    """Boxes where the walk put them (the leftmost extent on the margin), then the lines."""
+    ids, le, re, n = tree.ids, tree.le, tree.re, len(tree.ids)
     placed = [i for i in range(n) if depth[i] > 0]
     left = min((x[i] - le[i] for i in placed), default=0.0)
     right = max((x[i] + re[i] for i in placed), default=0.0)
-    dx = margin - left
-    step = H + vgap
+    dx = sp.margin - left
+    step = sp.H + sp.vgap
+    half = sp.W / 2
     boxes: dict[Hashable, Box] = {}
-    stacked = {ids[i] for i in stacked_i}
     cx = [0.0] * n
     for i, v in enumerate(ids):
         if depth[i] < 0:  # an assistant: placed below, with its manager
             continue
-        c = x[i] + dx
-        cx[i] = c
-        y = margin + (depth[i] - 1) * step
-        boxes[v] = Box(c - half + (indent if v in stacked else 0.0), y, W, H)
-        for k, a in enumerate(side.get(i, ())):
-            slot = k // 2 + 1
-            off = slot * (W + ASSISTANT_GAP) * (1 if k % 2 == 0 else -1)
-            boxes[ids[a]] = Box(c + off - half, y, W, H)
+        c = cx[i] = x[i] + dx
+        y = sp.margin + (depth[i] - 1) * step
+        boxes[v] = Box(c - half + (sp.indent if v in tree.stacked else 0.0), y, sp.W, sp.H)
+        for k, a in enumerate(tree.side.get(i, ())):
+            off = (k // 2 + 1) * (sp.W + ASSISTANT_GAP) * (1 if k % 2 == 0 else -1)
+            boxes[ids[a]] = Box(c + off - half, y, sp.W, sp.H)
     rows_n = max(depth) if n else 0
-    width = (right - left) + 2 * margin if n else 2 * margin
-    height = rows_n * step - vgap + 2 * margin if n else 2 * margin
+    width = (right - left) + 2 * sp.margin if n else 2 * sp.margin
+    height = rows_n * step - sp.vgap + 2 * sp.margin if n else 2 * sp.margin
+    edges, asst, side_lines = _edges(tree, boxes, cx, depth=depth, sp=sp)
+    rows = {ids[i]: (depth[i] - 1 if depth[i] > 0 else depth[tree.parent[i]] - 1)
+            for i in range(n)}
+    connectors = {u: _manager_lines(tree, u, ch, boxes, cx=cx, depth=depth,
+                                    side_lines=side_lines.get(u, ()), sp=sp)
+                  for u, ch in tree.managers}
+    return Layout(boxes, width, height, edges=edges, connectors=connectors,
+                  stacked=tree.stacked, assistants=asst, rows=rows)
 
-    # Connectors, orthogonal: down from the manager, along a bus, down to the report.
-    edges: list[tuple[Hashable, Hashable, tuple[Point, ...]]] = []
-    add = edges.append
+
+_Edge = tuple[Hashable, Hashable, tuple[Point, ...]]
+
+
+def _edges(tree: _Tree, boxes: dict[Hashable, Box], cx: list[float], *, depth: list[int],
+           sp: _Spacing) -> tuple[list[_Edge], set[Hashable], dict[Hashable, list[_Edge]]]:
+    """Each reporting line, orthogonal: down from the manager, along a bus, down to the report.
+
+    Also the assistants and, by manager, the lines to their assistants.
+    """
+    ids, H = tree.ids, sp.H
+    edges: list[_Edge] = []
     asst = set()
-    side_lines: dict[Hashable, list] = {}
+    side_lines: dict[Hashable, list[_Edge]] = {}
     for i, v in enumerate(ids):
-        p = orig_parent[i]
+        p = tree.parent[i]
         if p < 0:
             continue
         u = ids[p]
         bp, bc = boxes[u], boxes[v]
         if depth[i] < 0:  # assistant beside the manager
             asst.add(v)
-            k = side[p].index(i)
+            side = tree.side[p]
+            k = side.index(i)
+            prev = bp if k < 2 else boxes[ids[side[k - 2]]]
+            right = bc.x > bp.x
+            start = prev.x + sp.W if right else prev.x
+            end = bc.x if right else bc.x + sp.W
             ym = bp.y + H / 2
-            if k < 2:
-                start = bp.x + W if bc.x > bp.x else bp.x
-            else:
-                prev = boxes[ids[side[p][k - 2]]]
-                start = prev.x + W if bc.x > bp.x else prev.x
-            end = bc.x if bc.x > bp.x else bc.x + W
-            add((u, v, ((start, ym), (end, ym))))
+            edges.append((u, v, ((start, ym), (end, ym))))
             side_lines.setdefault(u, []).append(edges[-1])
-        elif v in stacked:
-            trunk = bp.x + indent / 2
+        elif v in tree.stacked:
+            trunk = bp.x + sp.indent / 2
             ym = bc.y + H / 2
-            add((u, v, ((trunk, bp.y + H), (trunk, ym), (bc.x, ym))))
+            edges.append((u, v, ((trunk, bp.y + H), (trunk, ym), (bc.x, ym))))
         else:
             xp, xc = cx[p], cx[i]
             y0, y1 = bp.y + H, bc.y
             if abs(xp - xc) < 1e-6:
-                add((u, v, ((xp, y0), (xp, y1))))
+                edges.append((u, v, ((xp, y0), (xp, y1))))
             else:
-                ym = y0 + vgap / 2
-                add((u, v, ((xp, y0), (xp, ym), (xc, ym), (xc, y1))))
-    rows = {ids[i]: (depth[i] - 1 if depth[i] > 0 else depth[orig_parent[i]] - 1)
-            for i in range(n)}
-    connectors = {}
-    for u, ch in managers:
-        p = index[u]
-        bp = boxes[u]
-        y0 = bp.y + H
-        segs: list[tuple[float, float, float, float]] = []
-        normal = [c for c in ch if depth[c] > 0 and ids[c] not in stacked]
-        column = [c for c in ch if ids[c] in stacked]
-        if normal:
-            xp = cx[p]
-            xs = [cx[c] for c in normal]
-            y1 = y0 + vgap
-            lo, hi = min(xs), max(xs)
-            if lo == hi == xp:
-                segs.append((xp, y0, xp, y1))
-            else:
-                ym = y0 + vgap / 2
-                segs.append((xp, y0, xp, ym))
-                segs.append((min(lo, xp), ym, max(hi, xp), ym))
-                segs += [(x_, ym, x_, y1) for x_ in xs]
-        if column:
-            trunk = bp.x + indent / 2
-            last = boxes[ids[column[-1]]]
-            segs.append((trunk, y0, trunk, last.y + H / 2))
-            for c in column:
-                b = boxes[ids[c]]
-                segs.append((trunk, b.y + H / 2, b.x, b.y + H / 2))
-        for _, _v, pts in side_lines.get(u, ()):
-            (x1, y1_), (x2, y2) = pts
-            segs.append((x1, y1_, x2, y2))
-        connectors[u] = segs
-    return Layout(boxes, width, height, edges=edges, connectors=connectors, stacked=stacked,
-                  assistants=asst, rows=rows)
+                ym = y0 + sp.vgap / 2
+                edges.append((u, v, ((xp, y0), (xp, ym), (xc, ym), (xc, y1))))
+    return edges, asst, side_lines
+
+
+def _manager_lines(tree: _Tree, u: Hashable, ch: list[int], boxes: dict[Hashable, Box], *,
+                   cx: list[float], depth: list[int], side_lines: Sequence[_Edge],
+                   sp: _Spacing) -> list[tuple[float, float, float, float]]:
+    """A manager's connector lines merged into straight pieces: trunk, bus and drops,
+    a column's trunk and stubs, and the lines to assistants."""
+    ids, H = tree.ids, sp.H
+    bp = boxes[u]
+    y0 = bp.y + H
+    segs: list[tuple[float, float, float, float]] = []
+    normal = [c for c in ch if depth[c] > 0 and ids[c] not in tree.stacked]
+    column = [c for c in ch if ids[c] in tree.stacked]
+    if normal:
+        xp = cx[tree.index[u]]
+        xs = [cx[c] for c in normal]
+        y1 = y0 + sp.vgap
+        lo, hi = min(xs), max(xs)
+        if lo == hi == xp:
+            segs.append((xp, y0, xp, y1))
+        else:
+            ym = y0 + sp.vgap / 2
+            segs.append((xp, y0, xp, ym))
+            segs.append((min(lo, xp), ym, max(hi, xp), ym))
+            segs += [(x_, ym, x_, y1) for x_ in xs]
+    if column:
+        trunk = bp.x + sp.indent / 2
+        last = boxes[ids[column[-1]]]
+        segs.append((trunk, y0, trunk, last.y + H / 2))
+        for c in column:
+            b = boxes[ids[c]]
+            segs.append((trunk, b.y + H / 2, b.x, b.y + H / 2))
+    for _, _v, pts in side_lines:
+        (x1, y1_), (x2, y2) = pts
+        segs.append((x1, y1_, x2, y2))
+    return segs
 
 
 def _buchheim(
-    kids: list[list[int]], le: list[float], re: list[float], gap: float, root_gap: float,
+    kids: list[list[int]], le: list[float], re: list[float], *, gap: float, root_gap: float,
     root: int,
 ) -> tuple[list[float], list[int]]:
     """x of every node's centre and its depth (-1 for nodes outside ``kids``: assistants)."""

@@ -11,8 +11,9 @@ neighbourhood (chain up, peers, reports two levels down). Formats: ``svg``,
 ``png``, ``pdf``, ``dot`` (the pinned source) and ``json`` (positions and people).
 
 Node ids in the DOT are opaque (``n0``, ``n1`` ...); every text that comes from
-the people file is escaped before it reaches DOT, and Graphviz escapes it for
-SVG.
+the people file goes through :func:`orgpath.render.escape.dot_text` and every
+link through :func:`~orgpath.render.escape.dot_url`, the escapers of ladder
+charts too, so names, tooltips and links are shown literally.
 
 >>> from orgpath.org import demo_org
 >>> svg = org_chart(demo_org(), "svg")
@@ -23,19 +24,21 @@ SVG.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from urllib.parse import quote
+from dataclasses import dataclass, field
 
 import networkx as nx
 
 from orgpath import org as orgq
 from orgpath.bulk import gc_paused
 from orgpath.model import Person, localize
-from orgpath.render.graphviz import RenderError, Runner
+from orgpath.render import formats
+from orgpath.render.escape import dot_text, dot_url
+from orgpath.render.graphviz import RenderError, Runner, default_runner
 from orgpath.render.layout import Layout, tidy_layout
 from orgpath.render.words import words
 
@@ -43,16 +46,20 @@ __all__ = [
     "FORMATS",
     "DEFAULT_MAX_NODES",
     "ChartError",
+    "OrgJob",
     "View",
     "chart_view",
+    "draw_org",
     "org_chart",
     "org_dot",
     "org_json",
+    "write_dot",
+    "write_json",
 ]
 
-FORMATS = ("svg", "png", "pdf", "dot", "json")
+#: The formats an org chart is written in (from :mod:`orgpath.render.formats`).
+FORMATS: tuple[str, ...] = formats.names("org")
 DEFAULT_MAX_NODES = 200_000
-_DRAWN = ("svg", "png", "pdf")
 _PALETTE = ("#eef4fb", "#eef8f0", "#fdf3e7", "#f4effa", "#fbeef1", "#eef8f8", "#f8f7e8",
             "#f1f1f1", "#e9f1fb", "#f9efe9")
 _CHAR_WIDTH = 5.6  # average Helvetica width at 10 pt, to shorten long text
@@ -142,24 +149,6 @@ def _role_title(role: str | None, ladder_graph: nx.MultiDiGraph | None, lang: st
     return role
 
 
-def _dot_text(text: str) -> str:
-    """``text`` as the inside of a DOT double-quoted escString: no line breaks, no escapes."""
-    if not text.isprintable():
-        text = "".join(c if c.isprintable() else " " for c in text)
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _url_text(url: str) -> str:
-    """A URL made safe for DOT and for the SVG attribute Graphviz copies it into.
-
-    Graphviz 2.43 writes ``URL`` into ``xlink:href`` without XML escaping, so
-    quotes, angle brackets, spaces and the like are percent-encoded and ``&``
-    becomes ``&amp;`` (which the SVG reader turns back into ``&``).
-    """
-    safe = quote(url, safe=":/?#[]@!$&()*+,;=%-._~")
-    return _dot_text(safe.replace("&", "&amp;"))
-
-
 def _colour(dept: str | None, cache: dict[str, str]) -> str:
     if not dept:
         return "#ffffff"
@@ -194,9 +183,13 @@ def org_dot(
     >>> 'pos="' in src and "Ada Boss" in src and "ceo" not in src.split("label")[0]
     True
     """
+    view = view or chart_view(G)
+    if layout is None:
+        layout = tidy_layout(view.tree, view.roots, compact=compact)
+    boxes = _Boxes(G, view, lang=lang, link=link, ladder_graph=ladder_graph,
+                   notes=notes or {})
     with gc_paused():
-        return _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned,
-                        notes or {}, graph_attrs).source()
+        return _build_dot(boxes, layout, pinned=pinned, graph_attrs=graph_attrs).source()
 
 
 @dataclass
@@ -237,101 +230,119 @@ class _Dot:
         return out
 
 
-def _org_dot(G, view, layout, compact, lang, link, ladder_graph, pinned, notes,
-             graph_attrs) -> _Dot:
-    view = view or chart_view(G)
-    if layout is None:
-        layout = tidy_layout(view.tree, view.roots, compact=compact)
-    T = view.tree
-    nodes = T._node
-    H = layout.height
-    boxes = layout.boxes
-    first = next(iter(boxes.values()), None)
+@dataclass
+class _Boxes:
+    """What each person's box says: label, tooltip, link and look, escaped for DOT."""
+
+    G: nx.DiGraph
+    view: View
+    lang: str = "en"
+    link: Link | None = None
+    ladder_graph: nx.MultiDiGraph | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+    limit: int = 28  # characters of a name on one line; set from the box width
+    _roles: dict[str | None, str] = field(default_factory=dict)
+    _colours: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        w = words(self.lang)
+        self.vacant, self.in_team = w["vacant"], w["in_team"]
+        self.headcounts = orgq._headcounts(self.G) if self.view.cut else {}
+
+    def label(self, v: str, p: Person) -> str:
+        """Name, title, the team size of a cut-off manager and a note, as a quoted label."""
+        name = p.name
+        if p.vacant:
+            name = self.vacant if name in ("", "Vacant", self.vacant) else f"{self.vacant}: {name}"
+        lines = [_short(name, self.limit)]
+        title = p.title or self._role_title(p.role)
+        if title:
+            lines.append(_short(title, self.limit + 3))
+        if v in self.view.cut and self.headcounts.get(v):
+            lines.append(f"+{self.headcounts[v]:,} {self.in_team}")
+        if v in self.notes:
+            lines.append(self.notes[v])
+        return "\\n".join(dot_text(line, where="label") for line in lines)
+
+    def attrs(self, v: str, p: Person) -> str:
+        """The tooltip, colours and link of a box (DOT attributes after the label)."""
+        tip = p.name + (" — " + p.title if p.title else "") + (
+            " · " + p.department if p.department else "")
+        out = f' tooltip="{dot_text(tip, where="attr")}"'
+        fill = _colour(p.department, self._colours)
+        if fill != "#ffffff":
+            out += f' fillcolor="{fill}"'
+        if p.vacant:
+            out += ' style="filled,dashed" fontcolor="#555555"'
+        if v == self.view.focus:
+            out += ' penwidth=2.5 color="#c2410c"'
+        url = dot_url(self.link(p)) if self.link is not None else None
+        if url:
+            out += f' URL="{url}" target="_top"'
+        return out
+
+    def _role_title(self, role: str | None) -> str:
+        if not role:
+            return ""
+        title = self._roles.get(role)
+        if title is None:
+            title = self._roles[role] = _role_title(role, self.ladder_graph, self.lang)
+        return title
+
+
+def _header(layout: Layout, *, pinned: bool, graph_attrs: str) -> tuple[list[str], float]:
+    """The graph, node and edge defaults of a chart, and the characters a line may hold."""
+    first = next(iter(layout.boxes.values()), None)
     bw, bh = (first.width, first.height) if first else (170.0, 54.0)
-    limit = int((bw - 12) / _CHAR_WIDTH)
-    header = [
+    graph = (f'graph [splines=line outputorder=edgesfirst pad="0.15" '
+             f'bb="0,0,{layout.width:.1f},{layout.height:.1f}" fontname="Helvetica" '
+             f'{graph_attrs}];' if pinned else f'graph [fontname="Helvetica" {graph_attrs}];')
+    return [
         "digraph org {",
-        (f'graph [splines=line outputorder=edgesfirst pad="0.15" '
-         f'bb="0,0,{layout.width:.1f},{H:.1f}" fontname="Helvetica" {graph_attrs}];'
-         if pinned else f'graph [fontname="Helvetica" {graph_attrs}];'),
+        graph,
         'node [shape=box style=filled fixedsize=true fontname="Helvetica" '
         f'fontsize=10 width={bw / 72:.4f} height={bh / 72:.4f} color="#5b6b7f" '
         'fillcolor="#ffffff" margin="0.05,0.03" penwidth=1];',
         'edge [arrowhead=none color="#8a94a6" penwidth=1];',
-    ]
+    ], int((bw - 12) / _CHAR_WIDTH)
+
+
+def _build_dot(boxes: _Boxes, layout: Layout, *, pinned: bool, graph_attrs: str) -> _Dot:
+    header, boxes.limit = _header(layout, pinned=pinned, graph_attrs=graph_attrs)
+    nodes = boxes.view.tree._node
+    H = layout.height
+    num: dict[str, int] = {}
     out: list[str] = []
     points: list[str] = []
-    edges: list[tuple[int, int, str]] = []
-    add = out.append
-    nid: dict[str, str] = {}
-    num: dict[str, int] = {}
-    colours: dict[str, str] = {}
-    roles: dict[str | None, str] = {}
-    cut = view.cut
-    focus = view.focus
-    hc = orgq._headcounts(G) if cut else {}
-    esc = _dot_text
-    hw, hh = bw / 2, bh / 2
-    vacant, in_team = words(lang)["vacant"], words(lang)["in_team"]
-    for k, (v, b) in enumerate(boxes.items()):
-        n = nid[v] = f"n{k}"
+    for k, (v, b) in enumerate(layout.boxes.items()):
         num[v] = k
         p: Person = nodes[v]["person"]
-        name = p.name
-        if p.vacant:
-            name = vacant if name in ("", "Vacant", vacant) else f"{vacant}: {name}"
-        if len(name) > limit:
-            name = _short(name, limit)
-        title = p.title
-        if not title and p.role:
-            title = roles.get(p.role)
-            if title is None:
-                title = roles[p.role] = _role_title(p.role, ladder_graph, lang)
-        label = esc(name)
-        if title:
-            label += "\\n" + esc(title if len(title) <= limit + 3 else _short(title, limit + 3))
-        if v in cut and hc.get(v):
-            label += f"\\n+{hc[v]:,} {in_team}"
-        if v in notes:
-            label += "\\n" + esc(notes[v])
-        tip = p.name
-        if p.title:
-            tip += " — " + p.title
-        if p.department:
-            tip += " · " + p.department
-        pos = f'pos="{b.x + hw:.1f},{H - b.y - hh:.1f}!" ' if pinned else ""
+        pos = f'pos="{b.x + b.width / 2:.1f},{H - b.y - b.height / 2:.1f}!" ' if pinned else ""
         points.append(pos)
-        extra = ""
-        fill = _colour(p.department, colours)
-        if fill != "#ffffff":
-            extra += f' fillcolor="{fill}"'
-        if p.vacant:
-            extra += ' style="filled,dashed" fontcolor="#555555"'
-        if v == focus:
-            extra += ' penwidth=2.5 color="#c2410c"'
-        if link is not None:
-            url = link(p)
-            if url:
-                extra += f' URL="{_url_text(url)}" target="_top"'
-        add(f'{n} [{pos}label="{label}" tooltip="{esc(tip)}"{extra}];')
-    # One edge per manager: its connectors (trunk, bus, drops) as several splines.
-    if pinned:
-        succ = T._succ
-        for u, segs in layout.connectors.items():
-            head = next(iter(succ[u]))
-            pos = ";".join([
-                f"{x1:.1f},{H - y1:.1f} {x1:.1f},{H - y1:.1f} {x2:.1f},{H - y2:.1f} "
-                f"{x2:.1f},{H - y2:.1f}" for x1, y1, x2, y2 in segs])
-            edges.append((num[u], num[head], f'{nid[u]} -> {nid[head]} [pos="{pos}"];'))
-    else:
-        for u, v, _ in layout.edges:
-            edges.append((num[u], num[v], f"{nid[u]} -> {nid[v]};"))
-    for v in boxes:
-        for m in nodes[v]["person"].dotted_managers:
-            if m in nid and m != v:
-                edges.append((num[v], num[m], f'{nid[m]} -> {nid[v]} '
-                              '[style=dashed color="#c2410c" penwidth=1.2];'))
+        out.append(f'n{k} [{pos}label="{boxes.label(v, p)}"{boxes.attrs(v, p)}];')
+    edges = _connectors(boxes.view.tree, layout, num) if pinned else [
+        (num[u], num[v], f"n{num[u]} -> n{num[v]};") for u, v, _ in layout.edges]
+    edges += _dotted(nodes, num)
     return _Dot(header, out, points, edges)
+
+
+def _connectors(T: nx.DiGraph, layout: Layout, num: dict[str, int]) -> list[tuple[int, int, str]]:
+    """One edge per manager: its connectors (trunk, bus, drops) as several splines."""
+    H = layout.height
+    edges = []
+    for u, segs in layout.connectors.items():
+        a, b = num[u], num[next(iter(T._succ[u]))]
+        pos = ";".join([f"{x1:.1f},{H - y1:.1f} {x1:.1f},{H - y1:.1f} {x2:.1f},{H - y2:.1f} "
+                        f"{x2:.1f},{H - y2:.1f}" for x1, y1, x2, y2 in segs])
+        edges.append((a, b, f'n{a} -> n{b} [pos="{pos}"];'))
+    return edges
+
+
+def _dotted(nodes: dict, num: dict[str, int]) -> list[tuple[int, int, str]]:
+    """Dashed lines from dotted-line managers shown in the chart."""
+    return [(num[v], num[m], f'n{num[m]} -> n{num[v]} '
+             '[style=dashed color="#c2410c" penwidth=1.2];')
+            for v in num for m in nodes[v]["person"].dotted_managers if m in num and m != v]
 
 
 def org_json(
@@ -386,19 +397,6 @@ def org_json(
     }
 
 
-_runner: Runner | None = None
-
-
-def _default_runner() -> Runner:
-    global _runner
-    if _runner is None:
-        # Charts of 100,000 people are tens of megabytes of DOT: a larger input cap
-        # than the shared runner's, and no caching of such large answers.
-        _runner = Runner(os.environ.get("ORGPATH_DOT", "dot"), max_input=1 << 30,
-                         timeout=60.0, cache_bytes=64 << 20)
-    return _runner
-
-
 def org_chart(
     G: nx.DiGraph,
     fmt: str = "svg",
@@ -418,15 +416,18 @@ def org_chart(
 
     The view is the whole org, the subtree of ``root`` down to ``depth`` levels,
     or the ``neighbourhood`` of a person. ``progress(stage)`` is called with
-    ``"layout"``, ``"dot"``, ``"draw"`` as each stage starts. Raises
-    :class:`ChartError` for bad arguments, more than ``max_nodes`` people, or
+    ``"layout"``, ``"dot"``, ``"draw"`` as each stage starts. ``runner``
+    defaults to :func:`~orgpath.render.graphviz.default_runner` (limits from
+    the settings). Raises :class:`ChartError` for bad arguments or more than
+    ``max_nodes`` people, and :class:`~orgpath.render.graphviz.RenderError`
     when Graphviz fails (its message is kept).
 
     >>> from orgpath.org import demo_org
     >>> org_chart(demo_org(), "json", neighbourhood="e1").count(b'"id"') > 0
     True
     """
-    if fmt not in FORMATS:
+    spec = formats.lookup(fmt, "org")
+    if spec is None:
         raise ChartError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     step = progress or (lambda stage: None)
     view = chart_view(G, root=root, depth=depth, neighbourhood=neighbourhood)
@@ -437,22 +438,73 @@ def org_chart(
             "draw part of it (a root and a depth, or a neighbourhood)")
     step("layout")
     layout = tidy_layout(view.tree, view.roots, compact=compact)
-    if fmt == "json":
-        step("write")
-        data = org_json(G, view, layout, lang=lang, link=link, ladder_graph=ladder_graph)
-        return json.dumps(data, ensure_ascii=False).encode("utf-8")
-    step("dot")
-    with gc_paused():
-        dot = _org_dot(G, view, layout, compact, lang, link, ladder_graph, True, {}, "")
-    if fmt == "dot":
-        return dot.source().encode("utf-8")
-    step("draw")
-    timeout = 30.0 + n / 1000  # ~1 s per 10,000 boxes is typical; leave room
-    runner = runner or _default_runner()
-    workers = min(os.cpu_count() or 1, MAX_PARTS)
-    if fmt == "svg" and n >= SPLIT_AT and workers > 1:
-        return _draw_in_parts(runner, dot.parts(workers), timeout)
-    return runner.render(dot.source(), fmt, "neato", pinned=2, timeout=timeout)
+    job = OrgJob(G, view, layout, fmt=fmt, lang=lang, link=link, ladder_graph=ladder_graph,
+                 runner=runner or default_runner(), progress=step)
+    return spec.writer("org")(job)
+
+
+@dataclass
+class OrgJob:
+    """An org chart being written: the view, its layout and how to write it."""
+
+    G: nx.DiGraph
+    view: View
+    layout: Layout
+    fmt: str = "svg"
+    lang: str = "en"
+    link: Link | None = None
+    ladder_graph: nx.MultiDiGraph | None = None
+    runner: Runner | None = None
+    progress: Callable[[str], None] = lambda stage: None
+
+    def dot(self, graph_attrs: str = "") -> _Dot:
+        """The pinned DOT of the chart."""
+        self.progress("dot")
+        boxes = _Boxes(self.G, self.view, lang=self.lang, link=self.link,
+                       ladder_graph=self.ladder_graph)
+        with gc_paused():
+            return _build_dot(boxes, self.layout, pinned=True, graph_attrs=graph_attrs)
+
+
+def write_json(job: OrgJob) -> bytes:
+    """The ``json`` writer: :func:`org_json` as UTF-8."""
+    job.progress("write")
+    data = org_json(job.G, job.view, job.layout, lang=job.lang, link=job.link,
+                    ladder_graph=job.ladder_graph)
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def write_dot(job: OrgJob) -> bytes:
+    """The ``dot`` writer: the pinned DOT source."""
+    return job.dot().source().encode("utf-8")
+
+
+#: Graphviz draws this many boxes a second, about, on one core: a chart's time budget
+#: is the runner's timeout plus one second per this many boxes.
+BOXES_PER_SECOND = 1000
+#: Cairo cannot make a bitmap wider or taller than 32,767 pixels.
+CAIRO_MAX_SIDE = 32_767
+PNG_DPI = 96  # Graphviz's default resolution for bitmaps
+
+
+def png_size(layout: Layout, max_pixels: int) -> str:
+    """The DOT ``size`` attribute that keeps a PNG within Cairo's limits and ``max_pixels``.
+
+    Empty when the chart fits at full size; else a size in inches that scales it down.
+
+    >>> from orgpath.render.layout import Layout
+    >>> png_size(Layout({}, 720.0, 72.0), 10**8)
+    ''
+    >>> png_size(Layout({}, 2_000_000.0, 700.0), 10**8)
+    'size="341.3,0.1"'
+    """
+    w = layout.width * PNG_DPI / 72
+    h = layout.height * PNG_DPI / 72
+    scale = min(1.0, (CAIRO_MAX_SIDE - 1) / w, (CAIRO_MAX_SIDE - 1) / h,
+                math.sqrt(max_pixels / (w * h)))
+    if scale >= 1.0:
+        return ""
+    return f'size="{layout.width * scale / 72:.1f},{layout.height * scale / 72:.1f}"'
 
 
 #: Charts of at least this many boxes are drawn as SVG by several Graphviz processes
@@ -462,6 +514,24 @@ MAX_PARTS = 4
 _SVG_BODY = re.compile(rb'<polygon fill="white" stroke="transparent" points="[^"]*"/>\n')
 _SVG_ID = re.compile(rb' id="([a-z_]*?)(\d+)"')
 _STUB = re.compile(rb'<!-- n\d+ -->\n<g id="[^"]+" class="node">\n<title>n\d+</title>\n</g>\n')
+
+
+def draw_org(job: OrgJob) -> bytes:
+    """The svg, png and pdf writer: the pinned DOT drawn by ``neato -n2``.
+
+    Big SVGs are drawn in parts, one Graphviz process per core (at most
+    :data:`MAX_PARTS`); a PNG is scaled down to stay a bitmap Cairo can make.
+    """
+    runner = job.runner or default_runner()
+    attrs = png_size(job.layout, runner.max_png_pixels) if job.fmt == "png" else ""
+    dot = job.dot(attrs)
+    job.progress("draw")
+    n = len(job.layout.boxes)
+    timeout = runner.timeout + n / BOXES_PER_SECOND
+    workers = min(os.cpu_count() or 1, MAX_PARTS)
+    if job.fmt == "svg" and n >= SPLIT_AT and workers > 1:
+        return _draw_in_parts(runner, dot.parts(workers), timeout)
+    return runner.render(dot.source(), job.fmt, "neato", pinned=2, timeout=timeout)
 
 
 def _draw_in_parts(runner: Runner, sources: list[str], timeout: float) -> bytes:

@@ -28,9 +28,10 @@ import networkx as nx
 import pypdf
 
 from orgpath import org as orgq
-from orgpath.render.graphviz import Runner
+from orgpath.render.escape import clean_text
+from orgpath.render.graphviz import Runner, default_runner
 from orgpath.render.layout import tidy_layout
-from orgpath.render.orgchart import ChartError, View, _default_runner, org_dot
+from orgpath.render.orgchart import ChartError, View, org_dot
 from orgpath.render.words import words
 
 __all__ = ["paged_pdf", "page_order", "DEFAULT_MAX_PAGES"]
@@ -60,7 +61,8 @@ def page_order(G: nx.DiGraph, root: str | None = None) -> list[str]:
 
 
 def _title(p) -> str:
-    return p.name + (f" — {p.title}" if p.title else "")
+    """A bookmark's text: name and title, without control or bidi control characters."""
+    return clean_text(p.name + (f" — {p.title}" if p.title else ""))
 
 
 def paged_pdf(
@@ -76,8 +78,8 @@ def paged_pdf(
     """A PDF with one page per manager (of the whole org or below ``root``).
 
     Raises :class:`~orgpath.render.orgchart.ChartError` when nobody manages
-    anyone, when there would be more than ``max_pages`` pages, or when
-    Graphviz fails.
+    anyone or when there would be more than ``max_pages`` pages, and
+    :class:`~orgpath.render.graphviz.RenderError` when Graphviz fails.
     """
     step = progress or (lambda stage: None)
     managers = page_order(G, root)
@@ -87,52 +89,62 @@ def paged_pdf(
         raise ChartError(
             f"the org has {len(managers):,} managers, more than the limit of {max_pages:,} "
             "pages; start lower (a root) or draw one chart instead")
+    step("layout")
     page_of = {m: i for i, m in enumerate(managers)}
     hc = orgq._headcounts(G)
-    node = G._node
-    pred, succ = G._pred, G._succ
-    step("layout")
-    w = words(lang)
-    sources = []
-    for m in managers:
-        boss = next(iter(pred[m]), None)
-        T = nx.DiGraph(org=G.graph.get("org"))
-        notes: dict[str, str] = {}
-        if boss is not None:
-            T.add_node(boss, **node[boss])
-            where = f"{w['page']} {page_of[boss] + 1}" if boss in page_of else w["not_in_pdf"]
-            notes[boss] = f"↑ {w['manager']} · {where}"
-            T.add_edge(boss, m)
-        T.add_node(m, **node[m])
-        notes[m] = f"{w['team_of']} {hc[m]:,}"
-        for r in succ[m]:
-            T.add_node(r, **node[r])
-            T.add_edge(m, r)
-            if succ[r]:
-                notes[r] = f"{w['team_of']} {hc[r]:,} · {w['page']} {page_of[r] + 1}"
-        layout = tidy_layout(T, [boss if boss is not None else m])
-        view = View(T, [boss if boss is not None else m], m)
-        sources.append(org_dot(G, view, layout, lang=lang, ladder_graph=ladder_graph,
-                               notes=notes, graph_attrs=_PAGE_SIZE))
+    sources = [_page_dot(G, m, page_of, hc, lang=lang, ladder_graph=ladder_graph)
+               for m in managers]
     step("draw")
-    run = runner or _default_runner()
-
-    def draw(src: str) -> bytes:
-        return run.render(src, "pdf", "neato", pinned=2)
-
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        pages = list(pool.map(draw, sources))
+    pages = _draw_pages(runner or default_runner(), sources)
     step("write")
+    return _join(G, managers, pages)
+
+
+def _page_dot(G: nx.DiGraph, m: str, page_of: dict[str, int], hc: dict[str, int], *,
+              lang: str, ladder_graph: nx.MultiDiGraph | None) -> str:
+    """The DOT of manager ``m``'s page: their manager above, ``m``, their reports below."""
+    w = words(lang)
+    node, pred, succ = G._node, G._pred, G._succ
+    boss = next(iter(pred[m]), None)
+    T = nx.DiGraph(org=G.graph.get("org"))
+    notes: dict[str, str] = {}
+    if boss is not None:
+        T.add_node(boss, **node[boss])
+        where = f"{w['page']} {page_of[boss] + 1}" if boss in page_of else w["not_in_pdf"]
+        notes[boss] = f"↑ {w['manager']} · {where}"
+        T.add_edge(boss, m)
+    T.add_node(m, **node[m])
+    notes[m] = f"{w['team_of']} {hc[m]:,}"
+    for r in succ[m]:
+        T.add_node(r, **node[r])
+        T.add_edge(m, r)
+        if succ[r]:
+            notes[r] = f"{w['team_of']} {hc[r]:,} · {w['page']} {page_of[r] + 1}"
+    top = boss if boss is not None else m
+    layout = tidy_layout(T, [top])
+    return org_dot(G, View(T, [top], m), layout, lang=lang, ladder_graph=ladder_graph,
+                   notes=notes, graph_attrs=_PAGE_SIZE)
+
+
+def _draw_pages(runner: Runner, sources: list[str]) -> list[bytes]:
+    """Each page drawn as a one-page PDF, on up to four cores."""
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        return list(pool.map(lambda src: runner.render(src, "pdf", "neato", pinned=2),
+                             sources))
+
+
+def _join(G: nx.DiGraph, managers: list[str], pages: list[bytes]) -> bytes:
+    """The pages in one PDF, with bookmarks nested like the reporting lines."""
     writer = pypdf.PdfWriter()
     for data in pages:
         writer.add_page(pypdf.PdfReader(io.BytesIO(data)).pages[0])
     items: dict[str, object] = {}
     for i, m in enumerate(managers):
-        boss = next(iter(pred[m]), None)
+        boss = next(iter(G._pred[m]), None)
         items[m] = writer.add_outline_item(
-            title=_title(node[m]["person"]), page_number=i, parent=items.get(boss))
+            title=_title(G._node[m]["person"]), page_number=i, parent=items.get(boss))
     org = G.graph.get("org")
-    writer.add_metadata({"/Title": org.title if org is not None else "Org chart",
+    writer.add_metadata({"/Title": clean_text(org.title) if org is not None else "Org chart",
                          "/Producer": "orgpath"})
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()

@@ -6,9 +6,10 @@ ids for a path) and returns a :class:`Chart`: the DOT source plus what it
 draws (roles and edges), which the exporters and the SVG post-processing use.
 
 Safety: DOT node ids are opaque (``n0``, ``n1``, ...), never user text; every
-text (titles, tooltips, the chart name, links) goes through :func:`dot_text`,
-which entity-escapes it so it can contain neither a ``"`` nor a ``<`` nor a
-Graphviz ``\\N``-style escape. Labels are HTML-like labels built from escaped
+text (titles, tooltips, the chart name) goes through
+:func:`orgpath.render.escape.dot_text` and every link through
+:func:`orgpath.render.escape.dot_url`, so it can contain neither a ``"`` nor a
+``<`` nor a Graphviz ``\\N``-style escape. Labels are HTML-like labels built from escaped
 text only.
 
 >>> from orgpath.graph import demo_graph
@@ -25,16 +26,15 @@ import html
 import itertools
 import re
 import textwrap
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import networkx as nx
 
 from orgpath.graph import DOTTED, LATERAL, PROMOTION, REPORTS_TO
 from orgpath.model import DEFAULT_LANGUAGE, Role, Salary, localize
 from orgpath.queries import RoleNotFound, nearest, next_roles, previous_roles, reporting_chain
+from orgpath.render.escape import clean_text, dot_text, dot_url
 from orgpath.render.graphviz import RenderError
 from orgpath.render.words import words
 
@@ -96,53 +96,6 @@ class Chart:
 
 
 # --- escaping ----------------------------------------------------------------------
-
-_WJ = "\u2060"  # word joiner: stops Graphviz reading "\N", "\G", ... in text
-
-
-def clean_text(text: object) -> str:
-    """``text`` as a one-line string without control characters (XML cannot hold them)."""
-    s = "" if text is None else str(text)
-    out = []
-    for ch in s:
-        cat = unicodedata.category(ch)
-        if ch in "\n\r\t":
-            out.append(" ")
-        elif cat in ("Cc", "Cs") or ch in "\ufffe\uffff":
-            continue
-        else:
-            out.append(ch)
-    return " ".join("".join(out).split())
-
-
-def dot_text(text: object) -> str:
-    """Escape ``text`` for a DOT quoted string or an HTML-like label.
-
-    The result holds no ``"``, ``<``, ``>`` or raw ``&``; a backslash is followed
-    by an invisible word joiner so Graphviz does not expand ``\\N`` and friends
-    (:func:`orgpath.render.exporters.finish_svg` removes it again).
-
-    >>> dot_text('"]; evil -> x [label="')
-    '&quot;]; evil -&gt; x [label=&quot;'
-    >>> dot_text("<script>")
-    '&lt;script&gt;'
-    """
-    return html.escape(clean_text(text), quote=True).replace("\\", "\\" + _WJ)
-
-
-def dot_url(url: str | None) -> str | None:
-    """A link made safe for DOT, or None for a scheme that is not http(s) or relative."""
-    if not url:
-        return None
-    url = clean_text(url).replace(" ", "%20").replace("\\", "%5C")
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    if scheme not in ("", "http", "https"):
-        return None
-    return html.escape(url, quote=True)
-
 
 def _q(escaped: str) -> str:
     return f'"{escaped}"'
@@ -236,7 +189,7 @@ class _Builder:
                 raise ViewError(f"could not make the link of role {r!r}: {exc}") from None
         attrs = {
             "label": _box_label(role, self.lang, self.salary),
-            "tooltip": _q(dot_text(summary)),
+            "tooltip": _q(dot_text(summary, where="attr")),
             "class": _q(("role " + css).strip()),
             "id": _q(f"role-{self.ids[r]}"),
         }
@@ -267,13 +220,13 @@ class _Builder:
         label = f'<<TABLE BORDER="0" CELLPADDING="2">{"".join(rows)}</TABLE>>'
         graph = _attrs(rankdir=self.rankdir, newrank="true", labelloc="t", labeljust="l",
                        fontname=_q(FONT), fontsize="12", nodesep="0.35", ranksep="0.55",
-                       label=label, tooltip=_q(dot_text(title)), bgcolor="white")
+                       label=label, tooltip=_q(dot_text(title, where="attr")), bgcolor="white")
         node = _attrs(shape="box", style=_q("rounded,filled"), fillcolor=_q(C_FILL),
                       color=_q(C_BOX), fontname=_q(FONT), fontsize="12",
                       fontcolor=_q(C_TEXT), margin=_q("0.15,0.06"))
         edge = _attrs(fontname=_q(FONT), fontsize="10", color=_q(C_PROMOTION), arrowsize="0.8")
         self.lines[:0] = [
-            f"digraph {_q(dot_text(title))} {{",
+            f"digraph {_q(dot_text(title, where='label'))} {{",
             f"  graph [{graph}];",
             f"  node [{node}];",
             f"  edge [{edge}];",
@@ -327,8 +280,9 @@ def _ranked_body(b: _Builder, node_css: Mapping[str, str] | None = None,
     level_id = {lv: f"l{i}" for i, lv in enumerate(levels)}
     for lv in levels:
         text = f"{w['level']} {lv}"
-        attrs = _attrs(label=_q(dot_text(text)), shape="plain", style="solid",
-                       fontcolor=_q(C_LATERAL), fontsize="11", tooltip=_q(dot_text(text)),
+        attrs = _attrs(label=_q(dot_text(text, where="label")), shape="plain", style="solid",
+                       fontcolor=_q(C_LATERAL), fontsize="11",
+                       tooltip=_q(dot_text(text, where="attr")),
                        **{"class": '"level"'})
         b.lines.append(f"  {level_id[lv]} [{attrs}];")
         b.names[level_id[lv]] = text
@@ -344,7 +298,8 @@ def _ranked_body(b: _Builder, node_css: Mapping[str, str] | None = None,
             continue
         b.lines.append(f"  subgraph cluster_t{i} {{")
         name = G.graph["ladder"].track_name(track, b.lang) if "ladder" in G.graph else track
-        attrs = _attrs(label=_q(dot_text(name)), tooltip=_q(dot_text(name)),
+        attrs = _attrs(label=_q(dot_text(name, where="label")),
+                       tooltip=_q(dot_text(name, where="attr")),
                        style="filled", color=_q(C_CLUSTER),
                        fillcolor=_q(C_CLUSTER), fontcolor=_q(C_LATERAL), fontsize="11",
                        labelloc="b" if b.rankdir == "BT" else "t")
@@ -370,7 +325,7 @@ def _move_tooltip(b: _Builder, u: str, v: str, kind: str, years: float | None) -
     text = f"{b.role(u).name(b.lang)} → {b.role(v).name(b.lang)}: {w[kind]}"
     if years is not None:
         text += f", {_years_text(years, b.lang)}"
-    return _q(dot_text(text))
+    return _q(dot_text(text, where="attr"))
 
 
 def _moves(G: nx.MultiDiGraph, roles: set[str]) -> list[tuple[str, str, str, float | None]]:
@@ -548,7 +503,7 @@ def focus_view(
         b.lines.append(b.edge(
             DrawnEdge(u, v, REPORTS_TO), style="dotted", color=_q(C_REPORTS), arrowhead="odot",
             constraint="false", tooltip=_q(dot_text(
-                f"{b.role(u).name(lang)} {w['reports_to']} {b.role(v).name(lang)}")),
+                f"{b.role(u).name(lang)} {w['reports_to']} {b.role(v).name(lang)}", where="attr")),
             **{"class": '"reporting reports_to"'},
         ))
     name = b.role(role).name(lang)
@@ -572,7 +527,8 @@ def reporting_view(
     lines = [(u, v, k) for u, v, k in G.edges(keys=True) if k in (REPORTS_TO, DOTTED)]
     for u, v, k in sorted(lines, key=lambda e: (e[2] != REPORTS_TO, -G.nodes[e[1]]["level"],
                                                 e[1], e[0])):
-        tip = _q(dot_text(f"{b.role(u).name(lang)} {w[k]} {b.role(v).name(lang)}"))
+        tip = _q(dot_text(f"{b.role(u).name(lang)} {w[k]} {b.role(v).name(lang)}",
+                            where="attr"))
         if k == REPORTS_TO:
             # Drawn manager → report so the manager ranks above; no arrowheads.
             b.edges.append(DrawnEdge(u, v, k))

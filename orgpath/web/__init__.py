@@ -30,7 +30,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Every setting of :mod:`orgpath.settings` is read from its ``ORGPATH_*``
     environment variable (else its default) into ``app.config`` under its
     upper-case name; ``test_config`` overrides them (and Flask settings).
-    Raises :class:`~orgpath.settings.SettingError` for a bad value.
+    Raises :class:`~orgpath.settings.SettingError` for a bad value (including a
+    ``trusted_proxies`` entry that is not an address or CIDR range).
     """
     app = Flask(
         __name__,
@@ -62,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from orgpath.web import (
         api,
+        budget,
         charts,
         errors,
         frameworks,
@@ -72,11 +74,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         org_charts,
         org_pages,
         pages,
+        security,
+        templating,
     )
 
     Babel(app, locale_selector=i18n.babel_locale)
-    i18n.init_app(app)
+    templating.init_app(app)
     errors.init_app(app)
+    budget.init_app(app)
+    security.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(api.bp)
@@ -92,11 +98,4 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def get_store() -> Store:
-    """The app's store (call it per request: every read refreshes from disk)."""
-    from flask import current_app
-
-    return current_app.extensions["orgpath"]
-
-
-__all__ = ["create_app", "get_store"]
+__all__ = ["create_app"]

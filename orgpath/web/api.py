@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, current_app, request
 
 from orgpath import queries, serialize
 from orgpath.web.cache import json_response
+from orgpath.web.charts import career_paths
 from orgpath.web.common import (
     check_lang,
     choice_arg,
@@ -146,7 +147,7 @@ def paths(ladder: str):
     k = int_arg("k", 1, 1, current_app.config["MAX_K"])
 
     def produce():
-        found = queries.career_paths(G, a, b, by=by, k=k)
+        found = career_paths(entry, a, b, by, k)  # heavy work: a slot and the budget
         return {"from": a, "to": b, "by": by,
                 "paths": [serialize.career_path(G, p, lang) for p in found]}
 

@@ -2,55 +2,44 @@
 
 A key is a tuple of the endpoint, the store entry's ``version`` (content hash of
 the file), the normalized arguments and the language, so an edited file gets
-new keys and old entries simply age out of the byte-bounded LRU.
+new keys and old entries simply age out of the byte-bounded LRU
+(:class:`orgpath.lru.ByteLRU`). The ETag is a hash of the key, so it changes
+exactly when the answer can. ``If-None-Match`` is answered by werkzeug
+(``Response.make_conditional``).
+
+Answers that carry people data pass ``private=True``: ``Cache-Control: private``
+(browsers may keep them, shared caches may not) and ``Vary`` on the headers
+that can change who is asking.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Response, current_app, request
+from werkzeug.utils import get_content_type
+
+from orgpath.lru import ByteLRU
+
+#: ``Vary`` of public answers (the language is the only thing that picks a variant).
+PUBLIC_VARY = "Accept-Language"
+#: ``Vary`` of private answers: also who is asking (a session cookie, credentials).
+PRIVATE_VARY = "Accept-Language, Cookie, Authorization"
 
 
-class ResponseCache:
+class ResponseCache(ByteLRU):
     """A byte-bounded LRU of ``key → (body, etag)``; thread-safe."""
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> tuple[bytes, str] | None:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None:
-                self._items.move_to_end(key)
-            return hit
-
-    def put(self, key: tuple, body: bytes, etag: str) -> None:
-        if self.max_bytes <= 0 or len(body) > self.max_bytes // 4:
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (body, etag)
-            self._size += len(body)
-            while self._size > self.max_bytes and self._items:
-                _, (old, _) = self._items.popitem(last=False)
-                self._size -= len(old)
-
-    def __len__(self) -> int:
-        return len(self._items)
+    def put(self, key: Hashable, value: Any, etag: str | None = None) -> None:  # type: ignore[override]
+        """Keep ``(body, etag)`` for ``key``: ``put(key, body, etag)`` or ``put(key, pair)``."""
+        super().put(key, value if etag is None else (value, etag))
 
 
 def etag_for(key: tuple) -> str:
-    """A strong ETag for a cache key: the store version plus a hash of the rest."""
+    """A strong ETag (quoted) for a cache key: a hash of the version and arguments."""
     digest = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=10)
     return f'"{digest.hexdigest()}"'
 
@@ -60,14 +49,28 @@ def dumps(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _not_modified(etag: str) -> bool:
-    header = request.environ.get("HTTP_IF_NONE_MATCH")
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return etag in tags
+def content_type(media: str) -> str:
+    """``media`` with exactly one ``charset`` parameter where text needs one."""
+    return media if "charset=" in media else get_content_type(media, "utf-8")
+
+
+def cache_headers(*, private: bool = False) -> list[tuple[str, str]]:
+    """``Cache-Control`` and ``Vary`` of a cacheable answer (public, or private to the asker)."""
+    scope = "private" if private else "public"
+    return [("Cache-Control", f"{scope}, max-age={current_app.config['CACHE_MAX_AGE']}"),
+            ("Vary", PRIVATE_VARY if private else PUBLIC_VARY)]
+
+
+def cached_body(cache_name: str, key: tuple, produce: Callable[[], bytes]) -> tuple[bytes, str]:
+    """``(body, etag)`` from the cache named ``cache_name``, or ``produce()``d and kept."""
+    cache: ResponseCache = current_app.extensions[cache_name]
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    body = produce()
+    etag = etag_for(key)
+    cache.put(key, body, etag)
+    return body, etag
 
 
 def cached_response(
@@ -76,30 +79,33 @@ def cached_response(
     produce: Callable[[], bytes],
     mimetype: str,
     headers: dict[str, str] | None = None,
+    *,
+    private: bool = False,
 ) -> Response:
-    """Answer from the cache (or ``produce()`` and remember), with ETag, 304 and caching."""
-    cache: ResponseCache = current_app.extensions[cache_name]
-    hit = cache.get(key)
-    if hit is None:
-        body = produce()
-        etag = etag_for(key)
-        cache.put(key, body, etag)
-    else:
-        body, etag = hit
-    out = {
-        "ETag": etag,
-        "Cache-Control": f"public, max-age={current_app.config['CACHE_MAX_AGE']}",
-        "Vary": "Accept-Language",
-    }
+    """Answer from the cache (or ``produce()`` and remember), with ETag, 304 and caching.
+
+    ``private=True`` for answers that carry people data. ``produce`` runs only on a
+    miss, so expensive producers (wrapped in :func:`orgpath.web.budget.heavy`) never
+    take a slot for a cached answer.
+    """
+    body, etag = cached_body(cache_name, key, produce)
+    out = cache_headers(private=private)
+    out.append(("ETag", etag))
     if headers:
-        out.update(headers)
-    if _not_modified(etag):
-        out.pop("Content-Disposition", None)
-        return Response(status=304, headers=out)
-    return Response(body, 200, out, mimetype=mimetype)
+        out.extend(headers.items())
+    resp = Response(body, 200, out, content_type=content_type(mimetype))
+    if "HTTP_IF_NONE_MATCH" in request.environ:
+        resp.make_conditional(request)
+        if resp.status_code == 304:
+            resp.headers.pop("Content-Disposition", None)
+    return resp
 
 
-def json_response(key: tuple, produce: Callable[[], Any]) -> Response:
+def json_response(key: tuple, produce: Callable[[], Any], *, private: bool = False) -> Response:
     """A cached ``application/json`` answer; ``produce`` returns the data."""
     return cached_response("orgpath.api_cache", key, lambda: dumps(produce()),
-                           "application/json")
+                           "application/json", private=private)
+
+
+__all__ = ["PRIVATE_VARY", "PUBLIC_VARY", "ResponseCache", "cache_headers", "cached_body",
+           "cached_response", "content_type", "dumps", "etag_for", "json_response"]

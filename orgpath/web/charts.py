@@ -5,21 +5,24 @@ Query parameters: ``view`` (ladder, path, focus, reporting), ``from``/``to``
 ``focus`` and ``depth`` (focus), ``lang``, ``rankdir`` (BT, TB, LR),
 ``only=path``, ``salary=1`` and ``download=1`` (a ``Content-Disposition``
 attachment). Charts are cached per worker by (file version, normalized
-arguments, language) and carry an ETag, like the JSON API.
+arguments, language) and carry an ETag, like the JSON API; drawing one is heavy
+work (:mod:`orgpath.web.budget`), answered through :mod:`orgpath.web.charting`.
 """
 
 from __future__ import annotations
 
-import os
+import shlex
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, request, url_for
 from markupsafe import Markup
 
 from orgpath import queries
-from orgpath.render import FORMATS, MEDIA_TYPES, RANKDIRS, VIEWS, Runner, render_chart
+from orgpath.render import FORMATS, RANKDIRS, VIEWS, Runner, formats, render_chart
+from orgpath.render.graphviz import runner_from_settings
 from orgpath.store import Entry
-from orgpath.web.cache import cached_response
+from orgpath.web.budget import heavy
+from orgpath.web.charting import chart_response, inline_chart
 from orgpath.web.common import (
     bool_arg,
     check_lang,
@@ -57,28 +60,36 @@ class ChartArgs:
 
 
 def runner() -> Runner:
+    """The app's Graphviz runner, its limits from the app's settings."""
     app = current_app
     r = app.extensions.get("orgpath.runner")
     if r is None:
-        r = Runner(os.environ.get("ORGPATH_DOT", "dot"),
-                   timeout=float(app.config["GRAPHVIZ_TIMEOUT"]),
-                   cache_bytes=min(app.config["CHART_CACHE_BYTES"], 8 * 1024 * 1024))
+        r = runner_from_settings(app.config)
         app.extensions["orgpath.runner"] = r
     return r
 
 
-def chart_bytes(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> tuple[tuple, bytes]:
-    """The chart (from the cache or drawn now) and its cache key."""
-    key = ("chart", entry.version, ladder_id, fmt, *args.key())
-    cache = current_app.extensions["orgpath.chart_cache"]
-    hit = cache.get(key)
-    if hit is not None:
-        return key, hit[0]
-    body = _draw(ladder_id, entry, fmt, args)
-    from orgpath.web.cache import etag_for
+def chart_key(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> tuple:
+    """The cache key of a ladder chart: file version, format and normalized arguments."""
+    return ("chart", entry.version, ladder_id, fmt, *args.key())
 
-    cache.put(key, body, etag_for(key))
-    return key, body
+
+def cli_command(ladder_id: str, fmt: str, args: ChartArgs) -> str:
+    """The ``orgpath export`` command line that draws the same chart without the server."""
+    words = ["orgpath", "export", "path" if args.view == "path" else args.view,
+             "--ladder", ladder_id]
+    if args.view == "path" and args.path:
+        words += ["--from", args.path[0], "--to", args.path[-1]]
+        if args.only_path:
+            words.append("--only-path")
+    if args.view == "focus" and args.focus:
+        words += ["--focus", args.focus, "--depth", str(args.depth)]
+    if args.rankdir:
+        words += ["--rankdir", args.rankdir]
+    if args.salary:
+        words.append("--salary")
+    words += ["--lang", args.lang, "-o", f"{ladder_id}-{args.view}.{fmt}"]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def _draw(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> bytes:
@@ -93,19 +104,22 @@ def _draw(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> bytes:
     )
 
 
-def inline_svg(ladder_id: str, entry: Entry, args: ChartArgs) -> Markup:
-    """Our Graphviz SVG, ready to inline in a page (the XML prolog and comments cut off).
-
-    Safe to mark up: Graphviz writes it and every text in it was escaped by the views.
-    """
-    _, body = chart_bytes(ladder_id, entry, "svg", args)
-    text = body.decode("utf-8")
-    start = text.find("<svg")
-    return Markup(text[start:] if start >= 0 else "")
+def inline_svg(ladder_id: str, entry: Entry, args: ChartArgs) -> tuple[Markup | None, str | None]:
+    """A ladder chart for a page: ``(svg, None)``, or ``(None, why it cannot be drawn)``."""
+    return inline_chart(chart_key(ladder_id, entry, "svg", args),
+                        lambda: _draw(ladder_id, entry, "svg", args),
+                        cli=cli_command(ladder_id, "svg", args))
 
 
-def parse_args(G, lang: str) -> ChartArgs:
+def career_paths(entry: Entry, a: str, b: str, by: str, k: int) -> list[queries.CareerPath]:
+    """``queries.career_paths`` as heavy work: a slot, the request budget, failures kept."""
+    return heavy(("paths", entry.version, a, b, by, k),
+                 lambda: queries.career_paths(entry.graph, a, b, by=by, k=k))
+
+
+def parse_args(entry: Entry, lang: str) -> ChartArgs:
     """Check and normalize a chart request's query string."""
+    G = entry.graph
     view = choice_arg("view", VIEWS, "ladder")
     rankdir = choice_arg("rankdir", RANKDIRS, None)
     only = choice_arg("only", ("path",), None)
@@ -117,7 +131,7 @@ def parse_args(G, lang: str) -> ChartArgs:
         b = resolve_role(G, text_arg("to", required=True), "to")
         by = choice_arg("by", queries.BY, "steps")
         alt = int_arg("alt", 0, 0, MAX_ALT)
-        found = queries.career_paths(G, a, b, by=by, k=alt + 1)
+        found = career_paths(entry, a, b, by, alt + 1)
         if alt >= len(found):
             raise bad_param("alt", f"there are only {len(found)} paths from {a} to {b}; "
                             f"alt must be below {len(found)}.")
@@ -137,14 +151,9 @@ def chart(ladder: str, fmt: str):
     plain = not request.query_string  # the common case: no parameters to parse
     lang = check_lang(api_lang())
     entry = ladder_entry(ladder)
-    args = ChartArgs(lang=lang) if plain else parse_args(entry.graph, lang)
+    args = ChartArgs(lang=lang) if plain else parse_args(entry, lang)
     download = False if plain else bool_arg("download")
-    key = ("chart", entry.version, ladder, fmt, *args.key())
-    headers = {"X-Content-Type-Options": "nosniff"}
-    if fmt == "svg":
-        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    if download:
-        name = f"{ladder}-{args.view}.{fmt}"
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return cached_response("orgpath.chart_cache", key,
-                           lambda: _draw(ladder, entry, fmt, args), MEDIA_TYPES[fmt], headers)
+    return chart_response(
+        chart_key(ladder, entry, fmt, args), lambda: _draw(ladder, entry, fmt, args),
+        formats.get(fmt).media_type, fmt=fmt, cli=cli_command(ladder, fmt, args),
+        filename=f"{ladder}-{args.view}.{fmt}" if download else None)

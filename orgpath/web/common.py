@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from urllib.parse import quote
+
 from flask import current_app, request
 
 from orgpath import queries
 from orgpath.model import LANGUAGES
 from orgpath.store import Entry, Store
 from orgpath.web.errors import Problem, bad_param
+
+#: Never in a file name sent to a client: control characters, quotes, path separators.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\/]')
+#: Runs of what an ASCII fallback file name may not hold.
+_NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9._-]+")
+#: Characters RFC 8187's attr-char allows unencoded (besides letters and digits).
+_ATTR_CHARS = "!#$&+-.^_`|~"
 
 
 def store() -> Store:
@@ -102,3 +113,30 @@ def check_lang(lang: str) -> str:
         raise bad_param("lang", f"lang must be one of {', '.join(LANGUAGES)}, not {lang[:40]!r}.",
                         allowed=list(LANGUAGES))
     return lang
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A ``Content-Disposition`` value for any file name (RFC 6266, RFC 8187).
+
+    ``filename*=UTF-8''…`` carries the exact name, percent-encoded; ``filename=``
+    is an ASCII fallback for old clients (accents dropped, other non-ASCII letters,
+    quotes, backslashes, slashes and control characters replaced):
+
+    >>> print(content_disposition("日本-org.svg"))
+    attachment; filename="org.svg"; filename*=UTF-8''%E6%97%A5%E6%9C%AC-org.svg
+    >>> print(content_disposition('a"b' + chr(13) + chr(10) + '.csv'))
+    attachment; filename="a_b.csv"; filename*=UTF-8''a_b__.csv
+    """
+    name = _UNSAFE.sub("_", filename) or "download"
+    stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+    fallback = _ascii(stem) or "download"
+    if dot:
+        fallback += "." + (_ascii(ext) or "bin")
+    return (f'{disposition}; filename="{fallback}"; '
+            f"filename*=UTF-8''{quote(name, safe=_ATTR_CHARS)}")
+
+
+def _ascii(text: str) -> str:
+    """``text`` in ASCII letters, digits and ``-_.``: accents dropped, the rest ``_``."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _NOT_ASCII_WORD.sub("_", plain).strip("_-. ")

@@ -16,8 +16,9 @@ from typing import Any
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from orgpath.errors import NotFoundError
 from orgpath.org import PersonNotFound
-from orgpath.queries import NoPath, RoleNotFound
+from orgpath.queries import NoPath
 from orgpath.render.graphviz import GraphvizMissing, GraphvizTimeout, RenderError
 from orgpath.render.orgchart import ChartError
 from orgpath.store import NotFound
@@ -39,6 +40,8 @@ class Problem(Exception):
         super().__init__(detail)
         self.status, self.slug, self.title, self.detail = status, slug, title, detail
         self.extra = extra
+        #: Extra response headers (``Retry-After``), not part of the JSON body.
+        self.headers: dict[str, str] = {}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -64,29 +67,36 @@ def bad_param(name: str, detail: str, **extra: Any) -> Problem:
     return Problem(400, "bad-parameter", "Bad parameter", detail, parameter=name, **extra)
 
 
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+#: How a 404 detail starts, by what was not found ("There is no <what> ..." otherwise).
+_NOT_FOUND_TEXT = {"role": "No role matches {ident!r}.",
+                   "person": "There is no person with id {ident!r}."}
+
+
+def not_found(what: str, ident: str, suggestions: list[str], *,
+              broken: bool = False) -> Problem:
+    """The one 404 problem of every "not found": ``<what>-not-found`` with suggestions."""
+    ident = _short(str(ident))
+    text = _NOT_FOUND_TEXT.get(what, "There is no {what} {ident!r}.")
+    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+    if broken:
+        hint += " Some files failed to load; /healthz says why."
+    return Problem(404, f"{what}-not-found", f"{what.capitalize()} not found",
+                   text.format(what=what, ident=ident) + hint, suggestions=list(suggestions))
+
+
 def from_exception(exc: BaseException) -> Problem:
     """The problem an exception stands for."""
     if isinstance(exc, Problem):
         return exc
-    if isinstance(exc, RoleNotFound):
-        query = exc.query if len(exc.query) <= 80 else exc.query[:80] + "…"
-        hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
-        return Problem(404, "role-not-found", "Role not found",
-                       f"No role matches {query!r}.{hint}", suggestions=exc.suggestions)
-    if isinstance(exc, NotFound):
-        ident = exc.ident if len(exc.ident) <= 80 else exc.ident[:80] + "…"
-        hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
-        if exc.broken:
-            hint += " Some files failed to load; /healthz says why."
-        return Problem(404, f"{exc.what}-not-found", f"{exc.what.capitalize()} not found",
-                       f"There is no {exc.what} {ident!r}.{hint}",
-                       suggestions=list(exc.suggestions))
-    if isinstance(exc, PersonNotFound):
-        pid = str(exc.pid)[:80]
-        hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
-        return Problem(404, "person-not-found", "Person not found",
-                       f"There is no person with id {pid!r}.{hint}",
-                       suggestions=list(exc.suggestions))
+    if isinstance(exc, NotFoundError | NotFound):
+        return not_found(exc.what, exc.ident, exc.suggestions,
+                         broken=bool(getattr(exc, "broken", None)))
+    if isinstance(exc, PersonNotFound):  # until it subclasses NotFoundError
+        return not_found("person", str(exc.pid), exc.suggestions)
     if isinstance(exc, ChartError):
         return Problem(422, "render-failed", "Chart cannot be drawn", str(exc))
     if isinstance(exc, NoPath):
@@ -109,17 +119,19 @@ def from_exception(exc: BaseException) -> Problem:
 
 
 def problem_response(p: Problem) -> Response:
+    """The ``application/problem+json`` answer of a problem (never cached by clients)."""
     resp = Response(dumps(p.as_dict()), p.status, mimetype=PROBLEM_MEDIA_TYPE)
     resp.headers["Cache-Control"] = "no-store"
+    resp.headers.update(p.headers)
     return resp
 
 
 def _wants_problem() -> bool:
     if request.blueprint in MACHINE_BLUEPRINTS:
         return True
-    if request.blueprint is None:
+    if request.blueprint is None:  # no route matched
         path = request.path
-        return path.startswith("/api/") or "/chart." in path or path == "/healthz"
+        return path.startswith("/api/") or "/chart." in path
     return False
 
 
@@ -131,6 +143,7 @@ def _page(p: Problem) -> Response:
         return Response(f"{p.status} {p.title}\n{p.detail}\n", p.status, mimetype="text/plain")
     resp = Response(html, p.status, mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
+    resp.headers.update(p.headers)
     return resp
 
 
@@ -139,11 +152,10 @@ def handle(exc: BaseException) -> Response:
     if p.status >= 500 and not isinstance(exc, RenderError | Problem | HTTPException):
         log.error("unhandled error on %s %s", request.method, request.path[:200],
                   exc_info=exc)
+    resp = problem_response(p) if _wants_problem() else _page(p)
     if isinstance(exc, HTTPException) and exc.code == 405:
-        resp = problem_response(p) if _wants_problem() else _page(p)
         resp.headers["Allow"] = ", ".join(exc.valid_methods or ())
-        return resp
-    return problem_response(p) if _wants_problem() else _page(p)
+    return resp
 
 
 def init_app(app: Flask) -> None:

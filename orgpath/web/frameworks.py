@@ -17,8 +17,10 @@ from typing import Any
 
 import networkx as nx
 from flask import Blueprint, render_template, request, url_for
+from markupsafe import Markup
 
 from orgpath import frameworks, serialize
+from orgpath.model import Ladder
 from orgpath.render.matrix import MATRIX_FORMATS, render_matrix
 from orgpath.web.cache import cached_response, json_response
 from orgpath.web.charts import runner
@@ -173,7 +175,7 @@ def matrix_page(ladder: str):
     G = entry.graph
     m = matrix_of(G)
     return render_template(
-        "matrix.html", lid=ladder, ladder=entry.value, G=G, m=m,
+        "matrix.html", lid=ladder, ladder=entry.value, G=G, titles=titles_of(G, lang), m=m,
         tracks=[t for t in frameworks.tracks_in_order(G) if t is not None],
         categories=[c for c in frameworks.categories_in_order(G) if c is not None],
         groups=_groups(G, m), downloads=matrix_downloads(ladder, m, lang),
@@ -200,38 +202,45 @@ def compare_page(ladder: str):
     b = resolve_role(G, raw_b, "b") if raw_b else frameworks.default_target(G, a)
     c = frameworks.compare_roles(G, a, b) if a and b and a != b else None
     return render_template(
-        "compare.html", lid=ladder, ladder=entry.value, G=G, a=a, b=b, c=c,
+        "compare.html", lid=ladder, ladder=entry.value, G=G, titles=titles_of(G, lang), a=a,
+        b=b, c=c,
         same=a is not None and a == b, options=role_options(G, lang),
         gap=frameworks.skill_gap(G, a, b) if c is not None else None)
+
+
+def titles_of(G: nx.MultiDiGraph, lang: str) -> dict[str, str]:
+    """Every role's title in ``lang``, by id (what the templates' ``role_link`` prints)."""
+    return {rid: G.nodes[rid]["role"].name(lang) for rid in G}
 
 
 @bp.app_context_processor
 def _framework_helpers() -> dict[str, Any]:
     from flask_babel import gettext as _
 
-    def reason_text(code: str, G: nx.MultiDiGraph, why: frameworks.NoPathReason) -> str:
-        """One reason there is no path, in the page's language."""
+    from orgpath.web.templating import bidi
+
+    def reason_text(code: str, why: frameworks.NoPathReason, titles: dict[str, str],
+                    ladder: Ladder) -> Markup:
+        """One reason there is no path, in the page's language (role names isolated)."""
         lang = page_lang()
-        lad = G.graph["ladder"]
+        names = {"role": bidi(titles[why.b]), "a": bidi(titles[why.a]), "b": bidi(titles[why.b]),
+                 "tracks": bidi(", ".join(ladder.track_name(t, lang) for t in why.other_tracks))}
         if code == frameworks.OTHER_TRACK and why.other_tracks:
-            names = ", ".join(lad.track_name(t, lang) for t in why.other_tracks)
-            return _("%(role)s is reached only from another track: %(tracks)s.",
-                     role=G.nodes[why.b]["role"].name(lang), tracks=names)
-        return {
-            frameworks.SAME_ROLE: _("It is the same role."),
-            frameworks.BELOW: _("%(role)s is below where you start: moves go up or sideways.",
-                                role=G.nodes[why.b]["role"].name(lang)),
-            frameworks.ENTRY_ROLE: _("%(role)s is an entry role: people join the ladder "
-                                     "there, no move leads to it.",
-                                     role=G.nodes[why.b]["role"].name(lang)),
-            frameworks.OTHER_TRACK: _("%(role)s is reached only from another track.",
-                                      role=G.nodes[why.b]["role"].name(lang)),
-            frameworks.SAME_LEVEL: _("%(role)s is at the same level, and no move sideways "
-                                     "leads there.", role=G.nodes[why.b]["role"].name(lang)),
-            frameworks.UNREACHABLE: _("No series of moves leads from %(a)s to %(b)s.",
-                                      a=G.nodes[why.a]["role"].name(lang),
-                                      b=G.nodes[why.b]["role"].name(lang)),
-        }[code]
+            text = _("%(role)s is reached only from another track: %(tracks)s.")
+        else:
+            text = {
+                frameworks.SAME_ROLE: _("It is the same role."),
+                frameworks.BELOW: _("%(role)s is below where you start: moves go up or "
+                                    "sideways."),
+                frameworks.ENTRY_ROLE: _("%(role)s is an entry role: people join the ladder "
+                                         "there, no move leads to it."),
+                frameworks.OTHER_TRACK: _("%(role)s is reached only from another track."),
+                frameworks.SAME_LEVEL: _("%(role)s is at the same level, and no move sideways "
+                                         "leads there."),
+                frameworks.UNREACHABLE: _("No series of moves leads from %(a)s to %(b)s."),
+            }[code]
+        # the catalogue's text escaped, the (already isolated and escaped) names put in
+        return Markup.escape(text) % names
 
     return {"reason_text": reason_text}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, g, request
+from flask import Response, current_app, g, request
 
 from orgpath.model import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -73,17 +73,16 @@ def url_with_lang(lang: str) -> str:
 
 
 def remember_lang(response: Response) -> Response:
-    """After a page request with ``?lang=``: keep the choice in a cookie."""
+    """After a page request with ``?lang=``: keep the choice in a cookie.
+
+    The cookie is ``Secure`` when the request came over HTTPS (directly, or via a
+    trusted proxy's ``X-Forwarded-Proto``; see :mod:`orgpath.web.security`).
+    """
     lang = requested_lang()
     name = current_app.config["LANG_COOKIE"]
     if lang is not None and request.cookies.get(name) != lang:
-        response.set_cookie(name, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+        response.set_cookie(name, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+                            secure=request.is_secure)
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
     return response
-
-
-def init_app(app: Flask) -> None:
-    @app.context_processor
-    def _languages():
-        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "url_with_lang": url_with_lang}

@@ -8,10 +8,10 @@ OpenAPI document.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint, Response, current_app
 
 from orgpath import serialize
 from orgpath.web.cache import json_response
@@ -42,6 +42,11 @@ from orgpath.web.org_common import (
 
 bp = Blueprint("orgs_api", __name__, url_prefix="/api/v1/orgs")
 
+
+def people_json(key: tuple, produce: Callable[[], Any]) -> Response:
+    """A cached JSON answer about people: ``Cache-Control: private`` (never a shared cache)."""
+    return json_response(key, produce, private=True)
+
 #: People answered by a search or list when ``limit`` is not given.
 DEFAULT_LIMIT = 50
 
@@ -55,7 +60,7 @@ def list_orgs():
     lang = _lang()
     s = store()
     entries = [s.entry("org", i) for i in s.org_ids()]
-    return json_response(("orgs", tuple(e.version for e in entries), lang),
+    return people_json(("orgs", tuple(e.version for e in entries), lang),
                          lambda: [serialize.org_summary(e.value) for e in entries])
 
 
@@ -63,7 +68,7 @@ def list_orgs():
 def get_org(org: str):
     lang = _lang()
     entry = org_entry(org)
-    return json_response(("org", entry.version, org, lang),
+    return people_json(("org", entry.version, org, lang),
                          lambda: serialize.org_detail(entry.graph, entry.version))
 
 
@@ -73,7 +78,7 @@ def people(org: str):
     entry = org_entry(org)
     q = (text_arg("q") or "").strip()
     limit = int_arg("limit", DEFAULT_LIMIT, 1, current_app.config["MAX_PEOPLE_PAGE"])
-    return json_response(("people", entry.version, org, q, limit, lang),
+    return people_json(("people", entry.version, org, q, limit, lang),
                          lambda: serialize.people_list(entry.graph, q, limit))
 
 
@@ -84,7 +89,7 @@ def person(org: str, pid: str):
     G = entry.graph
     pid = person_id(G, pid)
     ladder = ladder_entry_of(entry)
-    return json_response(
+    return people_json(
         ("person", *versions(entry, ladder), org, pid, lang),
         lambda: serialize.person_detail(G, pid, ladder_graph_of(ladder), lang))
 
@@ -94,7 +99,7 @@ def person_chain(org: str, pid: str):
     lang = _lang()
     entry = org_entry(org)
     pid = person_id(entry.graph, pid)
-    return json_response(("pchain", entry.version, org, pid, lang),
+    return people_json(("pchain", entry.version, org, pid, lang),
                          lambda: serialize.person_chain(entry.graph, pid))
 
 
@@ -104,7 +109,7 @@ def person_reports(org: str, pid: str):
     entry = org_entry(org)
     pid = person_id(entry.graph, pid)
     depth = int_arg("depth", 1, 1, current_app.config["MAX_DEPTH"])
-    return json_response(("preports", entry.version, org, pid, depth, lang),
+    return people_json(("preports", entry.version, org, pid, depth, lang),
                          lambda: serialize.person_reports(entry.graph, pid, depth))
 
 
@@ -115,7 +120,7 @@ def person_next_roles(org: str, pid: str):
     G = entry.graph
     pid = person_id(G, pid)
     ladder = ladder_entry_of(entry)
-    return json_response(
+    return people_json(
         ("pnext", *versions(entry, ladder), org, pid, lang),
         lambda: serialize.person_next_roles(G, pid, ladder_graph_of(ladder), lang))
 

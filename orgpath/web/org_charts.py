@@ -8,6 +8,7 @@ arguments, language) with an ETag, like ladder charts (:mod:`orgpath.web.charts`
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,10 +16,11 @@ import networkx as nx
 from flask import Blueprint, current_app, url_for
 
 from orgpath.model import Person
+from orgpath.render import formats
 from orgpath.render.orgchart import FORMATS as ORG_FORMATS
 from orgpath.render.orgchart import ChartError, org_chart
 from orgpath.store import Entry
-from orgpath.web.cache import cached_response, etag_for
+from orgpath.web.charting import chart_body, chart_response
 from orgpath.web.common import bool_arg, check_lang, int_arg, raw_arg
 from orgpath.web.errors import Problem, bad_param
 from orgpath.web.i18n import api_lang
@@ -35,9 +37,6 @@ from orgpath.web.openapi import (
 from orgpath.web.org_common import ladder_entry_of, ladder_graph_of, org_entry, person_id, versions
 
 bp = Blueprint("org_charts", __name__)
-
-MEDIA = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
-         "dot": "text/vnd.graphviz; charset=utf-8", "json": "application/json"}
 
 
 def chart_options(G: nx.DiGraph) -> dict[str, Any]:
@@ -82,17 +81,29 @@ def _chart_key(org_id: str, entry: Entry, ladder: Entry | None, fmt: str, opts: 
             opts["neighbourhood"], opts["compact"], pages, lang)
 
 
+def cli_command(org_id: str, fmt: str, opts: dict, pages: bool, lang: str) -> str:
+    """The ``orgpath export org`` command line that draws the same chart without the server."""
+    words = ["orgpath", "export", "org", "--people", org_id]
+    if pages:
+        words += ["--pages", "per-manager"]
+    if opts["root"]:
+        words += ["--root", opts["root"]]
+    if opts["depth"] is not None:
+        words += ["--depth", str(opts["depth"])]
+    if opts["neighbourhood"]:
+        words += ["--neighbourhood", opts["neighbourhood"]]
+    if opts["compact"]:
+        words.append("--compact")
+    words += ["--lang", lang, "-o", f"{org_id}-org.{fmt}"]
+    return " ".join(shlex.quote(w) for w in words)
+
+
 def org_chart_bytes(org_id: str, entry: Entry, fmt: str, opts: dict, lang: str) -> bytes:
-    """An org chart (from the chart cache, or drawn now and kept), for pages to inline."""
+    """An org chart (from the chart cache, or drawn now as heavy work and kept), for pages."""
     ladder = ladder_entry_of(entry)
     key = _chart_key(org_id, entry, ladder, fmt, opts, False, lang)
-    cache = current_app.extensions["orgpath.chart_cache"]
-    hit = cache.get(key)
-    if hit is not None:
-        return hit[0]
-    body = _draw(org_id, entry, ladder, fmt, opts, False, lang)
-    cache.put(key, body, etag_for(key))
-    return body
+    return chart_body(key, lambda: _draw(org_id, entry, ladder, fmt, opts, False, lang),
+                      cli=cli_command(org_id, fmt, opts, False, lang))
 
 
 @bp.get("/orgs/<org>/chart.<fmt>")
@@ -107,15 +118,12 @@ def org_chart_file(org: str, fmt: str):
     if pages and fmt != "pdf":
         raise bad_param("pages", "pages=1 (one page per manager) needs format pdf.")
     ladder = ladder_entry_of(entry)
-    headers = {"X-Content-Type-Options": "nosniff"}
-    if fmt == "svg":
-        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    if bool_arg("download"):
-        headers["Content-Disposition"] = f'attachment; filename="{org}-org.{fmt}"'
     key = _chart_key(org, entry, ladder, fmt, opts, pages, lang)
-    return cached_response("orgpath.chart_cache", key,
-                           lambda: _draw(org, entry, ladder, fmt, opts, pages, lang),
-                           MEDIA[fmt], headers)
+    return chart_response(
+        key, lambda: _draw(org, entry, ladder, fmt, opts, pages, lang),
+        formats.get(fmt).media_type, fmt=fmt, private=True,
+        filename=f"{org}-org.{fmt}" if bool_arg("download") else None,
+        cli=cli_command(org, fmt, opts, pages, lang))
 
 
 # --- OpenAPI -----------------------------------------------------------------------------
@@ -138,10 +146,10 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         lang_param()]
     errors = chart_errors("Unknown org or person; `suggestions` lists close ids.")
 
-    def body(formats: list[str]) -> dict:
+    def body(names: list[str]) -> dict:
         return {"description": "The chart file.", "headers": ETAG_HEADERS, "content": {
-            MEDIA[f].split(";")[0]: {"schema": {"type": "object"} if f == "json"
-                                     else {"type": "string"}} for f in formats}}
+            formats.get(f).mimetype: {"schema": {"type": "object"} if f == "json"
+                                     else {"type": "string"}} for f in names}}
 
     others = [f for f in ORG_FORMATS if f != "pdf"]
     fmt = param("format", "path", {"enum": others}, "File format (PDF: see chart.pdf).")

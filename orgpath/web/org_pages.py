@@ -15,9 +15,11 @@ from orgpath import org as orgq
 from orgpath import serialize
 from orgpath.render import RenderError
 from orgpath.render.orgchart import FORMATS as ORG_FORMATS
+from orgpath.render.orgchart import ChartError
 from orgpath.store import Entry
+from orgpath.web.charting import svg_markup
 from orgpath.web.common import raw_arg, text_arg
-from orgpath.web.errors import Problem
+from orgpath.web.errors import Problem, from_exception
 from orgpath.web.i18n import page_lang, remember_lang
 from orgpath.web.org_charts import chart_options, org_chart_bytes
 from orgpath.web.org_common import ladder_entry_of, ladder_graph_of, org_entry, person_id
@@ -33,13 +35,11 @@ PAGE_HITS = 100
 
 
 def _inline(org_id: str, entry: Entry, opts: dict, lang: str) -> tuple[Markup | None, str | None]:
+    """The page's SVG, or ``(None, why)`` when it cannot be drawn now (the page still shows)."""
     try:
-        body = org_chart_bytes(org_id, entry, "svg", opts, lang).decode("utf-8")
-    except (Problem, RenderError) as exc:
-        return None, getattr(exc, "detail", str(exc))
-    start = body.find("<svg")
-    # Our Graphviz output: every people-file text in it was escaped before DOT.
-    return Markup(body[start:] if start >= 0 else ""), None
+        return svg_markup(org_chart_bytes(org_id, entry, "svg", opts, lang)), None
+    except (Problem, RenderError, ChartError) as exc:
+        return None, from_exception(exc).detail
 
 
 def _page_options(G) -> dict:

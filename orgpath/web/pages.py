@@ -6,18 +6,16 @@ strings through Flask-Babel, role texts from the ladder file.
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import urlsplit
 
 import networkx as nx
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from orgpath import frameworks, queries
 from orgpath.graph import moves_graph
 from orgpath.model import localize
-from orgpath.render import FORMATS, RenderError
-from orgpath.web.charts import ChartArgs, inline_svg
+from orgpath.render import FORMATS
+from orgpath.web.charts import ChartArgs, career_paths, inline_svg
 from orgpath.web.common import (
     choice_arg,
     ladder_entry,
@@ -25,11 +23,8 @@ from orgpath.web.common import (
     store,
     text_arg,
 )
-from orgpath.web.errors import from_exception
 from orgpath.web.frameworks import have_arg, people_on
 from orgpath.web.i18n import page_lang, remember_lang
-
-log = logging.getLogger("orgpath.web")
 
 bp = Blueprint("pages", __name__)
 bp.after_request(remember_lang)
@@ -38,13 +33,9 @@ bp.after_request(remember_lang)
 PATHS_SHOWN = 5
 
 
-def _diagram(ladder_id, entry, args: ChartArgs):
-    """The inline SVG, or the error text (a page still shows when Graphviz fails)."""
-    try:
-        return inline_svg(ladder_id, entry, args), None
-    except RenderError as exc:
-        log.warning("diagram of %s failed: %s", ladder_id, exc)
-        return None, from_exception(exc).detail
+def _titles(G, lang: str) -> dict[str, str]:
+    """Every role's title in ``lang``, by id: what templates print for a role."""
+    return {rid: G.nodes[rid]["role"].name(lang) for rid in G}
 
 
 def _exports(ladder_id: str, lang: str, **params) -> list[tuple[str, str]]:
@@ -87,11 +78,11 @@ def ladder(ladder: str):
     tracks = list(queries.roles_by_track(G))
     grid = [(level, [[r for r in ids if G.nodes[r]["track"] == t] for t in tracks])
             for level, ids in levels.items()]
-    svg, svg_error = _diagram(ladder, entry, ChartArgs(lang=lang))
+    svg, svg_error = inline_svg(ladder, entry, ChartArgs(lang=lang))
     return render_template(
-        "ladder.html", ladder=lad, lid=ladder, G=G, tracks=tracks, grid=grid, svg=svg,
-        svg_error=svg_error, exports=_exports(ladder, lang), options=_role_options(G, lang),
-        entry_roles=queries.entry_roles(G),
+        "ladder.html", ladder=lad, lid=ladder, titles=_titles(G, lang), tracks=tracks, grid=grid,
+        svg=svg, svg_error=svg_error, exports=_exports(ladder, lang),
+        options=_role_options(G, lang), entry_roles=queries.entry_roles(G),
     )
 
 
@@ -112,7 +103,7 @@ def role(ladder: str, role: str):
     if moved:
         return moved
     r = G.nodes[rid]["role"]
-    svg, svg_error = _diagram(ladder, entry, ChartArgs(view="focus", focus=rid, lang=lang))
+    svg, svg_error = inline_svg(ladder, entry, ChartArgs(view="focus", focus=rid, lang=lang))
     reachable = nx.descendants(moves_graph(G), rid)
     # only roles one can get to: a planner offering unreachable targets only disappoints
     targets = [(i, t) for i, t in _role_options(G, lang) if i in reachable]
@@ -121,10 +112,9 @@ def role(ladder: str, role: str):
     have = have_arg(G)
     gap = frameworks.skill_gap(G, rid, gap_to, have) if gap_to and gap_to != rid else None
     assessed = {**frameworks.expected_levels(G, rid), **have}
-    people = people_on(ladder).get(rid)
     return render_template(
-        "role.html", lid=ladder, ladder=entry.value, G=G, rid=rid, role=r,
-        summary=localize(r.summary, lang),
+        "role.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), G=G, rid=rid,
+        role=r, summary=localize(r.summary, lang),
         responsibilities=localize(r.responsibilities, lang, ()),
         next_hops=queries.next_roles(G, rid), previous_hops=queries.previous_roles(G, rid),
         chain=queries.reporting_chain(G, rid), dotted=queries.dotted_lines(G, rid),
@@ -133,7 +123,7 @@ def role(ladder: str, role: str):
         exports=_exports(ladder, lang, view="focus", focus=rid),
         expected=frameworks.expected_levels(G, rid),
         assess_skills=_assess_skills(G, rid, reachable), assessed=assessed,
-        gap_to=gap_to or up, gap=gap, people=people,
+        gap_to=gap_to or up, gap=gap, people=people_on(ladder).get(rid),
         jsonld=occupation_jsonld(G, rid, lang),
     )
 
@@ -187,14 +177,15 @@ def path(ladder: str):
     same = a is not None and a == b
     if a and b and not same:
         try:
-            found = queries.career_paths(G, a, b, by=by, k=PATHS_SHOWN)
+            found = career_paths(entry, a, b, by, PATHS_SHOWN)
         except queries.NoPath:
             why = frameworks.explain_no_path(G, a, b)
     results = []
     for i, p in enumerate(found):
         params = {"view": "path", "from": a, "to": b, "by": by, "alt": i}
-        svg, svg_error = _diagram(ladder, entry, ChartArgs(view="path", path=tuple(p.roles),
-                                                          lang=lang))
+        # every alternative drawn inline, so each can be zoomed and clicked like the best
+        svg, svg_error = inline_svg(ladder, entry,
+                                    ChartArgs(view="path", path=tuple(p.roles), lang=lang))
         results.append({
             "path": p, "svg": svg, "svg_error": svg_error,
             "switches": frameworks.track_switches(G, p),
@@ -202,8 +193,9 @@ def path(ladder: str):
             "exports": _exports(ladder, lang, **params),
         })
     return render_template(
-        "path.html", lid=ladder, ladder=entry.value, G=G, a=a, b=b, by=by, results=results,
-        none_found=why is not None, why=why, same=same, options=_role_options(G, lang),
+        "path.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), G=G, a=a, b=b,
+        by=by, results=results, none_found=why is not None, why=why, same=same,
+        options=_role_options(G, lang),
     )
 
 
@@ -224,11 +216,12 @@ def reporting(ladder: str):
     lang = page_lang()
     entry = ladder_entry(ladder)
     G = entry.graph
-    svg, svg_error = _diagram(ladder, entry, ChartArgs(view="reporting", lang=lang))
+    svg, svg_error = inline_svg(ladder, entry, ChartArgs(view="reporting", lang=lang))
     tops = [r for r in G if queries.manager(G, r) is None]
     tops.sort(key=lambda r: (-G.nodes[r]["level"], r))
     return render_template(
-        "reporting.html", lid=ladder, ladder=entry.value, G=G, svg=svg, svg_error=svg_error,
+        "reporting.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), svg=svg,
+        svg_error=svg_error,
         tops=tops, direct_reports=lambda r: queries.direct_reports(G, r),
         exports=_exports(ladder, lang, view="reporting"),
     )
@@ -236,7 +229,7 @@ def reporting(ladder: str):
 
 @bp.get("/search")
 def search():
-    page_lang()
+    lang = page_lang()
     q = (text_arg("q") or "").strip()
     hits, exact = [], []
     if q:
@@ -244,7 +237,9 @@ def search():
         for lid in s.ladder_ids():
             G = s.graph(lid)
             for rid in queries.search_roles(G, q):
-                hits.append((lid, G, rid))
+                hits.append({"ladder": lid, "role": rid, "title": G.nodes[rid]["role"].name(lang),
+                             "ladder_title": G.graph["ladder"].name(lang),
+                             "level": G.nodes[rid]["level"]})
             try:
                 exact.append((lid, queries.find_role(G, q)))
             except queries.RoleNotFound:
@@ -258,47 +253,3 @@ def search():
 @bp.get("/ladders")
 def ladders():
     return redirect(url_for("pages.index"))
-
-
-@bp.app_template_filter("years")
-def years_filter(value) -> str:
-    if value is None:
-        return "?"
-    text = f"{value:g}"
-    return text.replace(".", ",") if page_lang() == "da" else text
-
-
-@bp.app_template_filter("money")
-def money_filter(value) -> str:
-    if value is None:
-        return ""
-    from flask_babel import format_decimal
-
-    return format_decimal(round(value), format="#,##0")
-
-
-@bp.app_template_filter("signed_money")
-def signed_money_filter(value) -> str:
-    if value is None:
-        return ""
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return sign + money_filter(abs(value))
-
-
-@bp.app_context_processor
-def _helpers():
-    def title(G, rid):
-        return G.nodes[rid]["role"].name(page_lang())
-
-    def kind_name(kind: str) -> str:
-        return {"promotion": _("promotion"), "lateral": _("lateral move"),
-                "reports_to": _("reports to"), "dotted": _("dotted line")}.get(kind, kind)
-
-    def period_name(period: str) -> str:
-        return {"year": _("per year"), "month": _("per month"),
-                "hour": _("per hour")}.get(period, period)
-
-    return {"role_title": title, "kind_name": kind_name, "period_name": period_name,
-            "lang": page_lang()}
-
-
