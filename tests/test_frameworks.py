@@ -320,3 +320,21 @@ def test_cli_compare_on_the_bundled_ladder():
     data = json.loads(out.output)
     assert data["level_change"] == 1
     assert data["path"]["roles"][-1]["id"] == "lead-account-manager"
+
+
+def test_cli_matrix_writes_a_spreadsheet(cli, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "matrix.xlsx"
+    out = cli("matrix", "--category", "business", "-o", str(target))
+    assert out.exit_code == 0, out.output
+    rows = [[c.value for c in r] for r in load_workbook(target).active.iter_rows()]
+    assert rows[0][4:] == ["Planning", "Stakeholder management", "Budgeting"]
+    assert rows[-1][:2] == ["director-of-engineering", "Director of Engineering"]
+
+
+def test_cli_matrix_refuses_an_unknown_suffix_and_writes_nothing(cli, tmp_path):
+    out = cli("matrix", "-o", str(tmp_path / "matrix.txt"))
+    assert out.exit_code == 2
+    assert "name a file ending in .svg, .pdf, .csv, .xlsx" in out.output
+    assert list(tmp_path.iterdir()) == []

@@ -6,10 +6,13 @@ import click
 import networkx as nx
 
 from orgpath import frameworks, queries, serialize
+from orgpath.cli.export import write_output
 from orgpath.cli.ladder import _graph, _role_command, _title, json_option, lang_option
 from orgpath.cli.ladder import ladder_option as ladder_opt
 from orgpath.cli.output import emit_json, table, years
 from orgpath.model import Ladder
+from orgpath.render import formats
+from orgpath.render.matrix import MATRIX_FORMATS, render_matrix
 from orgpath.store import Store
 
 REASON_TEXT = {
@@ -44,15 +47,26 @@ def _explain(G: nx.MultiDiGraph, why: frameworks.NoPathReason, lang: str) -> Non
 @click.command()
 @click.option("--track", help="Only the roles of this track (an id).")
 @click.option("--category", help="Only the skills of this category (an id).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the matrix to FILE; its suffix picks the format: "
+                   + ", ".join(f".{f}" for f in MATRIX_FORMATS) + ".")
 @ladder_opt
 @lang_option
 @json_option
 @click.pass_obj
-def matrix(store: Store, track: str | None, category: str | None, ladder_id: str | None,
-           lang: str, as_json: bool) -> None:
+def matrix(store: Store, track: str | None, category: str | None, output: str | None,
+           ladder_id: str | None, lang: str, as_json: bool) -> None:
     """The competency matrix: each role's expected level of each skill (- : listed, no level)."""
     G = _graph(store, ladder_id)
-    m = frameworks.competency_matrix(G, track=track, category=category)
+    m = frameworks.competency_matrix(G, track=track or None, category=category or None)
+    if output:
+        spec = formats.by_suffix(output, "matrix")
+        if spec is None:
+            raise click.BadParameter(
+                f"{output!r}: name a file ending in "
+                + ", ".join(f".{f}" for f in MATRIX_FORMATS), param_hint="-o")
+        write_output(render_matrix(G, m, spec.name, lang), output, spec.name)
+        return
     if as_json:
         emit_json(serialize.matrix(G, m, lang))
         return

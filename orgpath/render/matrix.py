@@ -21,20 +21,26 @@ from __future__ import annotations
 import csv
 import html
 import io
+from dataclasses import dataclass
 
 import networkx as nx
 
 from orgpath.frameworks import Matrix, categories_in_order
 from orgpath.model import Ladder
+from orgpath.render import formats
 from orgpath.render.graphviz import Runner, default_runner
 
-#: What the matrix downloads come in, with their media types.
-MATRIX_FORMATS: dict[str, str] = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "svg": "image/svg+xml",
-    "pdf": "application/pdf",
-}
+#: What the matrix can be written as (from the format registry), with the media types.
+MATRIX_FORMATS: dict[str, str] = formats.media_types("matrix")
+
+
+@dataclass(frozen=True)
+class MatrixJob:
+    """What a matrix writer needs: the ladder graph, the matrix and the language."""
+
+    G: nx.MultiDiGraph
+    matrix: Matrix
+    lang: str = "en"
 LISTED = "✓"  # a skill the role lists without a level
 _HEAD = {"en": ("role", "title", "track", "level"), "da": ("rolle", "titel", "spor", "niveau")}
 
@@ -131,13 +137,25 @@ def matrix_dot(G: nx.MultiDiGraph, m: Matrix, lang: str = "en") -> str:
             f"  matrix [label=<{table}>];\n}}\n")
 
 
+def write_csv(job: MatrixJob, **_: object) -> bytes:
+    """Registry writer: the matrix as CSV."""
+    return matrix_csv(job.G, job.matrix, job.lang)
+
+
+def write_xlsx(job: MatrixJob, **_: object) -> bytes:
+    """Registry writer: the matrix as XLSX."""
+    return matrix_xlsx(job.G, job.matrix, job.lang)
+
+
+def draw_matrix(job: MatrixJob, *, fmt: str, runner: Runner | None = None) -> bytes:
+    """Registry writer: the matrix drawn by Graphviz as ``fmt`` (svg, pdf)."""
+    return (runner or default_runner()).render(matrix_dot(job.G, job.matrix, job.lang), fmt)
+
+
 def render_matrix(G: nx.MultiDiGraph, m: Matrix, fmt: str, lang: str = "en", *,
                   runner: Runner | None = None) -> bytes:
-    """The matrix in ``fmt`` (one of :data:`MATRIX_FORMATS`)."""
-    if fmt == "csv":
-        return matrix_csv(G, m, lang)
-    if fmt == "xlsx":
-        return matrix_xlsx(G, m, lang)
-    if fmt in ("svg", "pdf"):
-        return (runner or default_runner()).render(matrix_dot(G, m, lang), fmt)
-    raise ValueError(f"format must be one of {', '.join(MATRIX_FORMATS)}, not {fmt!r}")
+    """The matrix in ``fmt``, any format the registry has a matrix writer for."""
+    spec = formats.lookup(fmt, "matrix")
+    if spec is None:
+        raise ValueError(f"format must be one of {', '.join(MATRIX_FORMATS)}, not {fmt!r}")
+    return spec.writer("matrix")(MatrixJob(G, m, lang), fmt=fmt, runner=runner)

@@ -12,6 +12,7 @@ comma-separated list), never stored.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,8 +22,10 @@ from markupsafe import Markup
 
 from orgpath import frameworks, serialize
 from orgpath.model import Ladder
+from orgpath.render import formats
 from orgpath.render.matrix import MATRIX_FORMATS, render_matrix
-from orgpath.web.cache import cached_response, json_response
+from orgpath.web.cache import json_response
+from orgpath.web.charting import chart_response
 from orgpath.web.charts import runner
 from orgpath.web.common import (
     bool_arg,
@@ -133,18 +136,19 @@ def matrix_file(ladder: str, fmt: str):
     lang = _lang()
     entry = ladder_entry(ladder)
     m = matrix_of(entry.graph)
-    headers = {"X-Content-Type-Options": "nosniff"}
-    if fmt == "svg":
-        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    if bool_arg("download") or fmt in ("csv", "xlsx"):
+    spreadsheet = not formats.get(fmt).drawn  # CSV and XLSX are always files to save
+    name = None
+    if spreadsheet or bool_arg("download"):
         parts = [ladder, "matrix", m.track, m.category, lang]
         name = "-".join(p for p in parts if p) + f".{fmt}"
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
     key = ("matrix-file", entry.version, ladder, fmt, m.track, m.category, lang)
-    return cached_response(
-        "orgpath.chart_cache", key,
-        lambda: render_matrix(entry.graph, m, fmt, lang, runner=runner()),
-        MATRIX_FORMATS[fmt], headers)
+    words = ["orgpath", "matrix", "--ladder", ladder, "--lang", lang]
+    for option, value in (("--track", m.track), ("--category", m.category)):
+        words += [option, value] if value else []
+    words += ["-o", name or f"{ladder}-matrix.{fmt}"]
+    cli = " ".join(shlex.quote(w) for w in words)  # the same file without the server
+    return chart_response(key, lambda: render_matrix(entry.graph, m, fmt, lang, runner=runner()),
+                          MATRIX_FORMATS[fmt], fmt=fmt, filename=name, cli=cli)
 
 
 # --- pages ---------------------------------------------------------------------------------------
