@@ -375,3 +375,79 @@ def test_path_page_steps_tracks_and_interactive_alternatives(client):
     assert labels[1].startswith("Alternative 1: diagram of the path Engineer I")
     assert ">step 4 · 4 years · new track<" not in body  # the last step stays on its track
     assert ">step 4 · 4 years<" in body  # the chart's step label
+
+
+# --- the bundled ladder ---------------------------------------------------------------------------
+
+B = "/ladders/account-management"
+
+
+def test_bundled_role_page_names_sources_by_article_title(client):
+    body = html(client.get(B + "/roles/account-manager?lang=en"))
+    assert "000_d9c63b88a3211052.txt" not in body
+    assert '<p class="source">Source: Account Manager</p>' in body
+    assert "Account Executive" in html(client.get(B + "/roles/account-executive"))
+    assert "001_fe30a5818d833962.txt" not in html(client.get(B + "/roles/account-executive"))
+
+
+def test_bundled_skills_in_danish_with_levels(client):
+    body = html(client.get(B + "/roles/account-manager?lang=da"))
+    li = re.search(r'<li data-skill="upselling">.*?</li>', body, re.S).group(0)
+    assert "<strong>Mersalg</strong>" in li
+    assert "2 · Praktiserende" in li
+    assert "Sælger mere til eksisterende kunder" in li
+    assert "relationship-management</" not in body  # no raw slugs as text
+
+
+def test_bundled_danish_lateral_move_word(client):
+    body = html(client.get(B + "/roles/account-manager?lang=da"))
+    assert "sidelæns skift" in body
+    assert "sideskift" not in body
+    svg = client.get(B + "/chart.svg?lang=da").get_data(as_text=True)
+    assert "sideskift" not in svg
+
+
+def test_bundled_matrix_and_gap(client):
+    data = client.get("/api/v1/ladders/account-management/matrix?lang=da").get_json()
+    assert len(data["skills"]) == 18
+    vp = next(r for r in data["roles"] if r["id"] == "vp-of-account-management")
+    assert vp["levels"] == {"executive-leadership": 3, "strategic-planning": 4,
+                            "people-management": 4}
+    gap = client.get("/api/v1/ladders/account-management/gap?from=associate-account-manager"
+                     "&to=director-of-account-management&have=people-management:1").get_json()
+    rows = [(m["id"], m["status"], m["have"], m["required"], m["steps_needing"])
+            for m in gap["missing"]]
+    assert rows == [("cross-team-coordination", "missing", None, 3, 2),
+                    ("customer-retention", "missing", None, 3, 2),
+                    ("strategic-planning", "missing", None, 3, 1),
+                    ("people-management", "short", 1, 3, 1)]
+    assert [r["id"] for r in gap["missing"][0]["built_by"]] == [
+        "account-manager", "director-of-account-management"]
+
+
+def test_bundled_impossible_pairs_explain_themselves(client):
+    vp_to_assistant = client.get("/api/v1/ladders/account-management/compare"
+                                 "?a=vp-of-account-management&b=assistant-account-manager"
+                                 ).get_json()["no_path"]
+    assert vp_to_assistant["reasons"] == ["below", "entry-role"]
+    director_to_ae = client.get("/api/v1/ladders/account-management/compare"
+                                "?a=director-of-account-management&b=account-executive"
+                                ).get_json()["no_path"]
+    assert director_to_ae["reasons"] == ["below"]
+    assert director_to_ae["nearest"][0]["id"] == "vp-of-account-management"
+    assert director_to_ae["reverse"][-1]["id"] == "director-of-account-management"
+
+
+def test_bundled_vp_page_offers_no_unreachable_targets(client):
+    body = html(client.get(B + "/roles/vp-of-account-management"))
+    assert 'id="no-targets"' in body
+    assert 'id="compare-next"' not in body
+
+
+def test_bundled_planner_opens_on_an_entry_role_and_a_role_above(client):
+    body = html(client.get(B + "/path"))
+    assert re.search(r'id="path-from".*?<option value="assistant-account-manager" selected>',
+                     body, re.S)
+    assert re.search(r'id="path-to".*?<option value="associate-account-manager" selected>',
+                     body, re.S)
+    assert "Best path" in body
