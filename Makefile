@@ -21,9 +21,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# Debian's graphviz gives the `dot` and `neato` programs the diagrams need.
+# Debian's graphviz gives the `dot` and `neato` programs the diagrams need; git builds the
+# history tests' repositories (orgpath itself reads git through pygit2, not the program).
 system-deps:
 	@command -v dot >/dev/null || { $(APT) update -qq && $(APT) install -y -qq graphviz; }
+	@command -v git >/dev/null || { $(APT) update -qq && $(APT) install -y -qq git; }
 
 # Browser tests drive Debian's chromium; the HTTP benchmark uses wrk.
 browser-deps:

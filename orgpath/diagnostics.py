@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from orgpath.text import printable
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -18,23 +20,39 @@ class Diagnostic:
     col: int | None
     severity: str  # ERROR or WARNING
     message: str
+    sheet: str | None = None  # a workbook's sheet: then line/col are its row/column
 
     def __str__(self) -> str:
+        """``file:line:col: severity: message``, one line with no control characters.
+
+        File names and messages hold user data (names, ids): terminal escapes,
+        CR/LF and bidi controls are stripped so printing a diagnostic is safe.
+        """
         where = self.file
-        if self.line is not None:
+        if self.sheet is not None:
+            where += f":{self.sheet}"
+            if self.line is not None:
+                where += f":R{self.line}"
+            if self.col is not None:
+                where += f":C{self.col}"
+        elif self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        return f"{where}: {self.severity}: {self.message}"
+        return printable(f"{where}: {self.severity}: {self.message}")
 
     def as_dict(self) -> dict:
-        return {
+        """The fields as a JSON-ready dict (the message as written, for machines)."""
+        out = {
             "file": self.file,
             "line": self.line,
             "col": self.col,
             "severity": self.severity,
             "message": self.message,
         }
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        return out
 
 
 def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -21,21 +21,21 @@ x.yaml:4:5: error: role 'a': missing required field 'level'
 
 from __future__ import annotations
 
-import difflib
 import itertools
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import yaml
 
 from orgpath import queries
-from orgpath.diagnostics import ERROR, WARNING, Diagnostic
-from orgpath.graph import LATERAL, PROMOTION, REPORTS_TO, ladder_graph
+from orgpath.bulk import gc_paused
+from orgpath.diagnostics import ERROR, Diagnostic
+from orgpath.graph import LATERAL, PROMOTION, REPORTS_TO, ladder_graph, moves_graph
 from orgpath.model import LANGUAGES, Ladder, Move, Role, Salary, ScaleLevel, Skill
+from orgpath.safeio import Deadline, Limits, Refused, YamlDoc, parse_yaml, read_text
+from orgpath.text import HINTED_PROBLEMS, did_you_mean
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG = re.compile(r"^[a-z]{2}$")
@@ -67,89 +67,7 @@ SKILL_CODES = {
              "an ESCO skill URI (http://data.europa.eu/esco/skill/<uuid>)"),
 }
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Doc:
-    """The plain data of a file plus the line:col of every value in it."""
-
-    def __init__(self, filename: str):
-        self.file = filename
-        self.where: dict[tuple, tuple[int, int]] = {}
-        self.diagnostics: list[Diagnostic] = []
-
-    def at(self, path: tuple) -> tuple[int | None, int | None]:
-        """Line and column of ``path`` (such as ``("roles", 2, "level")``) or its parent."""
-        while path not in self.where and path:
-            path = path[:-1]
-        return self.where.get(path, (None, None))
-
-    def error(self, path: tuple, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.file, *self.at(path), ERROR, message))
-
-    def warning(self, path: tuple, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.file, *self.at(path), WARNING, message))
-
-
-_constructor = yaml.constructor.SafeConstructor()
-
-
-def _plain(doc: _Doc, node: yaml.Node, path: tuple) -> Any:
-    """Turn a composed YAML node into plain data, recording positions and duplicate keys."""
-    doc.where[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict = {}
-        first: dict = {}
-        for key_node, value_node in node.value:
-            key = _constructor.construct_object(key_node)
-            line = key_node.start_mark.line + 1
-            if not isinstance(key, str | int | float | bool):
-                doc.where[path + ("<key>",)] = (line, key_node.start_mark.column + 1)
-                doc.error(path + ("<key>",), f"{_label(path)}: keys must be text")
-                continue
-            doc.where.setdefault(path + (key, "<key>"), (line, key_node.start_mark.column + 1))
-            if key in first:
-                doc.where[path + (key, "<dup>")] = (line, key_node.start_mark.column + 1)
-                doc.error(path + (key, "<dup>"),
-                          f"{_label(path)}: duplicate key '{key}' (first on line {first[key]})")
-                continue
-            first[key] = line
-            out[key] = _plain(doc, value_node, path + (key,))
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(doc, item, path + (i,)) for i, item in enumerate(node.value)]
-    return _constructor.construct_object(node)
-
-
-def _label(path: tuple) -> str:
-    return "ladder" if not path else ".".join(str(p) for p in path if p != "<key>")
-
-
-def _load(doc: _Doc, text: str, is_json: bool) -> Any:
-    if is_json:
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            doc.diagnostics.append(
-                Diagnostic(doc.file, exc.lineno, exc.colno, ERROR, f"invalid JSON: {exc.msg}"))
-            return None
-    try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        msg = " ".join(p for p in (exc.context, exc.problem) if p)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        doc.diagnostics.append(Diagnostic(doc.file, line, col, ERROR, f"invalid YAML: {msg}"))
-        return None
-    except yaml.YAMLError as exc:
-        doc.diagnostics.append(Diagnostic(doc.file, None, None, ERROR, f"invalid YAML: {exc}"))
-        return None
-    if len(nodes) != 1:
-        doc.diagnostics.append(Diagnostic(
-            doc.file, 1, 1, ERROR,
-            "the file is empty" if not nodes else "one ladder per file: found several documents"))
-        return None
-    return _plain(doc, nodes[0], ())
+_Doc = YamlDoc  # the data of one file, the line:col of each value, and its diagnostics
 
 
 # --- field checks --------------------------------------------------------------------
@@ -169,8 +87,7 @@ class _Fields:
         self.doc, self.data, self.path, self.label = doc, data, path, label
         for key in data:
             if key not in allowed:
-                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                did = f" (did you mean '{hint[0]}'?)" if hint else ""
+                did = did_you_mean(str(key), sorted(allowed), cutoff=0.6)
                 doc.error(path + (key, "<key>"), f"{label}: unknown field '{key}'{did}")
 
     def err(self, key: str, message: str) -> None:
@@ -463,7 +380,7 @@ def _check_skills(doc: _Doc, roles: list[tuple[int, Role]], moves: list[tuple[in
             if skill.category is not None and skill.category not in categories:
                 doc.error(("skills", sid, "category"),
                           f"skill '{sid}': unknown category '{skill.category}'"
-                          + _suggestion(skill.category, sorted(categories)))
+                          + _suggestion(doc, skill.category, sorted(categories)))
     for i, role in roles:
         label = f"role '{role.id}'"
         for j, sid in enumerate(role.skills):
@@ -471,7 +388,7 @@ def _check_skills(doc: _Doc, roles: list[tuple[int, Role]], moves: list[tuple[in
             keyed = ("roles", i, "skills", sid) in doc.where
             where = ("roles", i, "skills", sid, "<key>") if keyed else ("roles", i, "skills", j)
             if declared_skills and sid not in skills:
-                doc.error(where, f"{label}: unknown skill '{sid}'" + _suggestion(sid, known))
+                doc.error(where, f"{label}: unknown skill '{sid}'" + _suggestion(doc, sid, known))
         for sid, level in role.skill_levels.items():
             where = ("roles", i, "skills", sid)
             if levels and level not in levels:
@@ -487,7 +404,7 @@ def _check_skills(doc: _Doc, roles: list[tuple[int, Role]], moves: list[tuple[in
                 if sid not in skills:
                     doc.error(("moves", i, "requires", j),
                               f"move from '{move.source_role}' to '{move.target_role}': "
-                              f"requires unknown skill '{sid}'" + _suggestion(sid, known))
+                              f"requires unknown skill '{sid}'" + _suggestion(doc, sid, known))
 
 
 def _check_levels_drop(doc: _Doc, roles: list[Role], moves: list[tuple[int, Move]]) -> None:
@@ -505,9 +422,11 @@ def _check_levels_drop(doc: _Doc, roles: list[Role], moves: list[tuple[int, Move
                             f"skill '{sid}' drops from {before} to {after}")
 
 
-def _suggestion(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def _suggestion(doc: _Doc, name: str, known: list[str]) -> str:
+    # a fuzzy match costs a pass over every id: only for the first problems of a file
+    if len(doc.diagnostics) >= HINTED_PROBLEMS:
+        return ""
+    return did_you_mean(name, known, cutoff=0.5)
 
 
 def _check_references(
@@ -530,7 +449,7 @@ def _check_references(
             if boss not in declared:
                 doc.error(("roles", i, "reports_to", j),
                           f"role '{role.id}': reports_to names unknown role '{boss}'"
-                          + _suggestion(boss, known))
+                          + _suggestion(doc, boss, known))
                 ok = False
             elif boss == role.id:
                 doc.error(("roles", i, "reports_to", j),
@@ -546,7 +465,7 @@ def _check_references(
         for end, key in ((move.source_role, "from"), (move.target_role, "to")):
             if end not in declared:
                 doc.error(("moves", i, key),
-                          f"{label}: unknown role '{end}'" + _suggestion(end, known))
+                          f"{label}: unknown role '{end}'" + _suggestion(doc, end, known))
                 ok = False
         if move.source_role == move.target_role:
             doc.error(("moves", i), f"{label}: a role cannot move to itself")
@@ -597,41 +516,81 @@ def _check_shape(
                         f"promotion from '{u}' (level {level[u]}) to '{v}' (level {level[v]}) "
                         "goes to a lower level")
     entries = queries.entry_roles(G)
-    reached = set(entries)
-    D = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k in (PROMOTION, LATERAL))
-    for e in entries:
-        if e in D:
-            reached |= nx.descendants(D, e)
+    D = moves_graph(G)
+    reached = _reachable(D, entries)
+    up = _highest_reachable(D, level)
     top = max(level.values())
     for r in roles:
         if r.id not in reached:
             doc.warning(where[r.id], f"role '{r.id}' cannot be reached from any entry role "
                         f"({', '.join(entries)})")
-        if r.level < top and not queries.has_way_up(G, r.id):
+        if r.level < top and up[r.id] <= r.level:
             doc.warning(where[r.id], f"role '{r.id}' (level {r.level}) has no way up: "
                         "no move leads to a more senior role")
         if r.level < top and not r.reports_to:
             doc.warning(where[r.id], f"role '{r.id}' (level {r.level}) has no reporting line")
 
 
-def parse_ladder(text: str, filename: str = "<ladder>") -> tuple[Ladder | None, list[Diagnostic]]:
+def _reachable(D: nx.DiGraph, starts: list[str]) -> set[str]:
+    """Every role some move path leads to from ``starts`` (and ``starts``): one walk."""
+    seen = set(starts)
+    todo = [s for s in starts if s in D]
+    while todo:
+        for v in D.successors(todo.pop()):
+            if v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return seen
+
+
+def _highest_reachable(D: nx.DiGraph, level: dict[str, int]) -> dict[str, int]:
+    """Per role, the highest level among itself and the roles moves lead to from it.
+
+    What :func:`orgpath.queries.has_way_up` asks of one role, for all roles at
+    once: over the graph of strongly connected parts (laterals make cycles), in
+    reverse topological order. Linear, where a walk per role is quadratic.
+    """
+    C = nx.condensation(D)
+    best: dict[int, int] = {}
+    for c in reversed(list(nx.topological_sort(C))):
+        members = C.nodes[c]["members"]
+        best[c] = max([*(level[m] for m in members), *(best[s] for s in C.successors(c))])
+    mapping = C.graph["mapping"]
+    return {r: best[mapping[r]] if r in mapping else level[r] for r in level}
+
+
+def parse_ladder(text: str, filename: str = "<ladder>", *,
+                 limits: Limits | None = None) -> tuple[Ladder | None, list[Diagnostic]]:
     """Parse and check the text of a ladder file. Never raises on bad input.
 
+    ``limits`` (default: from the settings) bound nesting, YAML aliases and time.
     Diagnostics come sorted by line and column.
     """
-    ladder, doc = _parse(text, filename)
+    doc = _Doc(filename)
+    try:
+        with gc_paused():  # tens of thousands of small objects: no full collections meanwhile
+            ladder = _parse(doc, text, limits or Limits.from_environment())
+    except Refused as refused:
+        return None, [refused.diagnostic]
+    except Exception as exc:  # noqa: BLE001  (the last guard: a reader never raises)
+        return None, [_internal(filename, exc)]
     return ladder, sorted(doc.diagnostics, key=lambda d: (d.line or 0, d.col or 0))
 
 
-def _parse(text: str, filename: str) -> tuple[Ladder | None, _Doc]:
-    doc = _Doc(filename)
-    data = _load(doc, text, filename.endswith(".json"))
+def _internal(filename: str, exc: Exception) -> Diagnostic:
+    return Diagnostic(filename, None, None, ERROR, "the file could not be read "
+                      f"({type(exc).__name__}: {str(exc)[:200]}); please report this")
+
+
+def _parse(doc: _Doc, text: str, limits: Limits) -> Ladder | None:
+    data = parse_yaml(text, doc, limits=limits, json_text=doc.file.endswith(".json"),
+                      what="ladder", deadline=Deadline(limits.load_timeout, doc.file))
     if data is None:
-        return None, doc
+        return None
     if not isinstance(data, dict):
         doc.error((), f"a ladder file must be a mapping with 'id', 'title' and 'roles', "
                   f"not {_kind_of(data)}")
-        return None, doc
+        return None
     f = _Fields(doc, data, (), "ladder", LADDER_FIELDS)
     lid = f.get("id", _slug, required=True)
     title = f.get("title", _text, required=True)
@@ -661,38 +620,35 @@ def _parse(text: str, filename: str) -> tuple[Ladder | None, _Doc]:
             if role.track is not None and role.track not in tracks:
                 doc.error(("roles", i, "track"),
                           f"role '{role.id}': unknown track '{role.track}'"
-                          + _suggestion(role.track, sorted(tracks)))
+                          + _suggestion(doc, role.track, sorted(tracks)))
     _check_skills(doc, indexed, moves, skills, scale, categories,
                   declared_skills=data.get("skills") is not None)
     if any(d.severity == ERROR for d in doc.diagnostics):
-        return None, doc
+        return None
     ladder = Ladder(lid, title, tuple(roles), tuple(m for _, m in moves), description,
-                    path=filename, tracks=tracks, skills=skills, scale=scale,
+                    path=doc.file, tracks=tracks, skills=skills, scale=scale,
                     categories=categories, sources=sources)
     G = ladder_graph(ladder)
     _check_cycles(doc, G, roles)
     if any(d.severity == ERROR for d in doc.diagnostics):
-        return None, doc
+        return None
     _check_shape(doc, G, roles, moves)
     _check_levels_drop(doc, roles, moves)
-    return ladder, doc
+    return ladder
 
 
-def read_ladder(path: str | Path) -> tuple[Ladder | None, list[Diagnostic]]:
+def read_ladder(path: str | Path, *,
+                limits: Limits | None = None) -> tuple[Ladder | None, list[Diagnostic]]:
     """Read and check a ladder file. Never raises on bad input.
 
     Returns the ladder (None when the file has errors) and every diagnostic.
+    ``limits`` (default: from the settings) bound the file's size
+    (``max_ladder_bytes``), nesting, YAML aliases and load time; special files
+    (FIFOs, devices, folders) are refused without being read.
     """
-    path = Path(path)
-    name = str(path)
+    limits = limits or Limits.from_environment()
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Diagnostic(name, None, None, ERROR, f"cannot read file: {exc.strerror}")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Diagnostic(name, line, None, ERROR,
-                                 f"the file is not UTF-8 text (byte {exc.start})")]
-    return parse_ladder(text, name)
+        text = read_text(path, max_bytes=limits.max_ladder_bytes, setting="max_ladder_bytes")
+    except Refused as refused:
+        return None, [refused.diagnostic]
+    return parse_ladder(text, str(path), limits=limits)

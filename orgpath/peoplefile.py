@@ -29,19 +29,30 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import difflib
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import yaml
 
 from orgpath.bulk import gc_paused
 from orgpath.diagnostics import ERROR, WARNING, Diagnostic
 from orgpath.model import Org, Person
+from orgpath.safeio import (
+    Deadline,
+    Limits,
+    Refused,
+    YamlDoc,
+    decode,
+    parse_json,
+    parse_yaml,
+    read_bytes,
+    read_text,
+)
+from orgpath.text import did_you_mean
 
 __all__ = [
     "COLUMNS",
@@ -59,31 +70,64 @@ MAX_SHOWN = 50
 #: Canonical column → header names accepted for it (compared after :func:`_norm_header`).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "person id", "personid", "employee id", "employeeid", "emp id", "empid",
-           "staff id", "staffid", "user id", "userid", "node id", "nodeid", "key", "uid"),
+           "staff id", "staffid", "user id", "userid", "node id", "nodeid", "key", "uid",
+           # BambooHR, Personio, HiBob, Workday; Danish HR exports
+           "employee #", "employee number", "employee no", "worker id", "personnel number",
+           "medarbejdernummer", "medarbejder-id", "medarbejder id", "lønnummer", "medarbejdernr"),
     "name": ("name", "full name", "fullname", "display name", "employee name", "person name",
-             "employee", "person"),
+             "employee", "person", "worker", "legal name", "preferred name",
+             "navn", "fulde navn", "fuldt navn", "medarbejder", "medarbejdernavn"),
     "manager_id": ("manager_id", "manager id", "manager", "parent id", "parentid", "parent",
                    "pid", "reports to", "reportsto", "reports to id", "supervisor id",
                    "supervisorid", "supervisor", "boss id", "boss", "line manager",
-                   "line manager id", "manager employee id"),
-    "title": ("title", "job title", "jobtitle", "position", "position title", "designation"),
-    "role": ("role", "role id", "ladder role", "job role", "job code", "level"),
-    "department": ("department", "dept", "department name", "team", "division", "unit"),
-    "email": ("email", "e-mail", "email address", "mail", "work email"),
+                   "line manager id", "manager employee id",
+                   # an email or a name is resolved to the id (see _resolve_managers)
+                   "supervisor email", "manager email", "reports to email", "manager's email",
+                   "supervisor name", "manager name", "reports to name", "line manager email",
+                   "employee id of manager", "manager employee number", "worker's manager",
+                   "leder", "nærmeste leder", "leders medarbejdernummer", "leder id",
+                   "leders e-mail", "leders navn"),
+    "title": ("title", "job title", "jobtitle", "position", "position title", "designation",
+              "business title", "job", "stilling", "stillingsbetegnelse", "titel",
+              "jobtitel"),
+    "role": ("role", "role id", "ladder role", "job role", "job code", "level", "rolle"),
+    "department": ("department", "dept", "department name", "team", "division", "unit",
+                   "cost center", "afdeling", "afdelingsnavn"),
+    "email": ("email", "e-mail", "email address", "mail", "work email", "work e-mail",
+              "e-mailadresse", "arbejdsmail"),
     "photo_url": ("photo_url", "photo", "photo url", "image", "image url", "picture",
-                  "avatar", "avatar url", "img"),
-    "assistant": ("assistant", "is assistant", "isassistant"),
+                  "avatar", "avatar url", "img", "foto", "billede"),
+    "assistant": ("assistant", "is assistant", "isassistant", "assistent"),
     "dotted_managers": ("dotted_managers", "dotted managers", "dotted manager", "dotted line",
                         "dotted lines", "dotted line managers", "dotted line manager",
-                        "matrix manager", "matrix managers"),
-    "vacant": ("vacant", "is vacant", "vacancy", "open position", "open"),
+                        "matrix manager", "matrix managers", "stiplet linje"),
+    "vacant": ("vacant", "is vacant", "vacancy", "open position", "open", "ledig",
+               "ledig stilling"),
+    # Worked-out columns of orgpath's own CSV/XLSX export (orgpath.render.sheets):
+    # known, so reading an export back is quiet, and not used.
+    "org_level": ("org level", "niveau i organisationen"),
+    "manager_name": ("manager's name", "leders fulde navn"),
+    "chain_of_command": ("chain of command", "ledelseskæde"),
+    "direct_reports": ("direct reports", "direkte medarbejdere"),
+    "headcount": ("headcount below", "medarbejdere under i alt"),
 }
 REQUIRED = ("id", "name", "manager_id")
 _BOOLS = {
     **dict.fromkeys(("true", "yes", "y", "1", "x", "ja", "True", "TRUE", "Yes", "YES"), True),
     **dict.fromkeys(("false", "no", "n", "0", "", "nej", "False", "FALSE", "No", "NO"), False),
 }
-_MANIFEST_KEYS = {"title", "ladder", "description", "id"}
+_MANIFEST_KEYS = {"title", "ladder", "description", "id", "encoding", "sheet"}
+#: ``encoding:`` values a manifest may give, and the codec each means.
+ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "cp1252": "cp1252", "windows-1252": "cp1252",
+             "latin-1": "latin-1", "latin1": "latin-1", "iso-8859-1": "latin-1"}
+
+
+def _hr_reader(filename: str):
+    """The reader of an HR file kind (``.xlsx``, ``.scim.json``, ``.graph.json``), or None."""
+    from orgpath import hrfiles
+
+    low = filename.lower()
+    return next((read for suffix, read in hrfiles.READERS.items() if low.endswith(suffix)), None)
 
 
 def _norm_header(text: str) -> str:
@@ -108,7 +152,7 @@ def org_id_for(path: Path) -> str:
     ('agency', 'big')
     """
     name = Path(path).name
-    for suffix in (".people.json", ".csv", ".json"):
+    for suffix in (".people.json", ".scim.json", ".graph.json", ".csv", ".xlsx", ".json"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return Path(path).stem
@@ -124,86 +168,82 @@ def manifest_path(path: Path) -> Path:
     return path.with_name(org_id_for(path) + ".org.yaml")
 
 
-def read_manifest(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+def read_manifest(path: Path, *,
+                  limits: Limits | None = None) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Read an ``*.org.yaml`` manifest: ``({"title": ..., "ladder": ...}, diagnostics)``.
 
     Never raises on bad input; a broken manifest gives ``{}`` and an error.
+    ``limits`` (default: from the settings) bound its size
+    (``max_manifest_bytes``), nesting, YAML aliases and load time.
     """
+    limits = limits or Limits.from_environment()
     name = str(path)
+    doc = YamlDoc(name, root="manifest")
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        return {}, [Diagnostic(name, None, None, ERROR, f"cannot read file: {exc.strerror}")]
-    except UnicodeDecodeError as exc:
-        return {}, [Diagnostic(name, None, None, ERROR,
-                               f"the file is not UTF-8 text (byte {exc.start})")]
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        col = mark.column + 1 if mark is not None else None
-        why = getattr(exc, "problem", None) or str(exc)
-        return {}, [Diagnostic(name, line, col, ERROR, f"not valid YAML: {why}")]
+        text = read_text(path, max_bytes=limits.max_manifest_bytes, setting="max_manifest_bytes")
+        data = parse_yaml(text, doc, limits=limits, what="manifest", allow_empty=True)
+    except Refused as refused:
+        return {}, [refused.diagnostic]
+    except Exception as exc:  # noqa: BLE001  (the last guard: a reader never raises)
+        return {}, [_internal(name, exc)]
+    if doc.diagnostics:
+        return {}, doc.diagnostics
     if data is None:
         return {}, []
     if not isinstance(data, dict):
         return {}, [Diagnostic(name, 1, None, ERROR,
                                "a manifest must be a mapping (title: ..., ladder: ...)")]
-    diags = []
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in _MANIFEST_KEYS:
-            diags.append(Diagnostic(name, None, None, WARNING,
-                                    f"unknown manifest key {key!r} ignored"))
+            doc.warning((key, "<key>"), f"unknown manifest key {key!r} ignored"
+                        + did_you_mean(str(key), sorted(_MANIFEST_KEYS)))
         elif value is not None and not isinstance(value, str):
-            diags.append(Diagnostic(name, None, None, ERROR, f"{key!r} must be text"))
+            doc.error((key,), f"{key!r} must be text")
+        elif key == "encoding" and value is not None and value.lower() not in ENCODINGS:
+            doc.error((key,), f"encoding {value!r} is not one of "
+                              f"{', '.join(sorted(set(ENCODINGS.values())))}")
         elif value is not None:
             out[key] = value
-    return out, diags
+    return out, doc.diagnostics
 
 
-def load_manifest(path: Path) -> dict[str, Any]:
+def _internal(name: str, exc: Exception) -> Diagnostic:
+    return Diagnostic(name, None, None, ERROR, "the file could not be read "
+                      f"({type(exc).__name__}: {str(exc)[:200]}); please report this")
+
+
+def load_manifest(path: Path, *, limits: Limits | None = None) -> dict[str, Any]:
     """The manifest's fields (``title``, ``ladder``), or ``{}`` when missing or broken.
 
     >>> load_manifest(Path("/nonexistent.org.yaml"))
     {}
     """
-    return read_manifest(path)[0]
+    return read_manifest(path, limits=limits)[0]
 
 
 # --- reading rows -----------------------------------------------------------------------
 
 
-class _Rejected(Exception):
-    """The file cannot be read at all (one diagnostic says why)."""
-
-    def __init__(self, diag: Diagnostic):
-        self.diag = diag
-
-
 def _sniff(header_line: str) -> str:
     """The delimiter of a CSV header line: the most frequent of , ; tab outside quotes."""
-    counts = {",": 0, ";": 0, "\t": 0}
-    quoted = False
-    for ch in header_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
+    # quoted parts dropped first: counting in C stays fast on a header of megabytes
+    outside = "".join(header_line.split('"')[::2])
+    counts = {d: outside.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda c: counts[c])
     return best if counts[best] else ","
 
 
 def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(first), strict=False)
     try:
         header = next(reader)
     except StopIteration:
-        raise _Rejected(Diagnostic(name, 1, None, ERROR, "the file is empty")) from None
+        raise Refused(Diagnostic(name, 1, None, ERROR, "the file is empty")) from None
     except csv.Error as exc:
-        raise _Rejected(Diagnostic(name, 1, None, ERROR,
+        raise Refused(Diagnostic(name, 1, None, ERROR,
                                    f"cannot read the header: {exc}")) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -214,7 +254,7 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise _Rejected(Diagnostic(name, reader.line_num, None, ERROR,
+                raise Refused(Diagnostic(name, reader.line_num, None, ERROR,
                                            f"malformed CSV: {exc}")) from None
             start, last = last + 1, reader.line_num
             if row and any(row):
@@ -223,40 +263,25 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list
     return header, rows()
 
 
-def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Objects of a JSON people file as (line, values) in the order of a common header."""
-    dec = json.JSONDecoder()
-    ws = " \t\r\n"
+def _json_rows(text: str, name: str, rep: _Report,
+               limits: Limits) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Objects of a JSON people file as (line, values) in the order of a common header.
 
-    def fail(pos: int, msg: str) -> _Rejected:
-        return _Rejected(Diagnostic(name, text.count("\n", 0, pos) + 1, None, ERROR, msg))
-
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(exc.pos, f"not valid JSON: {exc.msg}") from None
+    Duplicate keys (a second ``"people"``, an ``"id"`` given twice) are errors in ``rep``.
+    """
+    whole, duplicates = parse_json(text, name, limits=limits)
+    for d in duplicates:
+        rep.error(d.line, d.message)
+    shape = 'a JSON people file is a list of people or {"people": [...]}'
     if isinstance(whole, dict):
         items = whole.get("people")
         if not isinstance(items, list):
-            raise fail(0, 'a JSON people file is a list of people or {"people": [...]}')
-        # where the list starts: the first '[' after the "people" key
-        key = text.find('"people"')
-        pos = text.find("[", key if key >= 0 else 0)
+            raise Refused(Diagnostic(name, 1, None, ERROR, shape))
     elif isinstance(whole, list):
         items = whole
-        pos = text.find("[")
     else:
-        raise fail(0, 'a JSON people file is a list of people or {"people": [...]}')
-    # Walk the array once more with raw_decode to learn the line of every object.
-    lines: list[int] = []
-    i, line, seen = pos + 1, 1 + text.count("\n", 0, pos + 1), pos + 1
-    for _ in items:
-        while text[i] in ws or text[i] == ",":
-            i += 1
-        line += text.count("\n", seen, i)
-        seen = i
-        lines.append(line)
-        _, i = dec.raw_decode(text, i)
+        raise Refused(Diagnostic(name, 1, None, ERROR, shape))
+    lines = _object_lines(text, items, is_list=isinstance(whole, list))
     # Each object may spell its keys its own way: map every key to its column
     # name first (an unknown key stays as it is and is warned about once).
     header: list[str] = []
@@ -284,7 +309,7 @@ def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, lis
     def rows() -> Iterator[tuple[int, list[str]]]:
         for ln, obj in zip(lines, items, strict=True):
             if not isinstance(obj, dict):
-                raise _Rejected(Diagnostic(name, ln, None, ERROR,
+                raise Refused(Diagnostic(name, ln, None, ERROR,
                                            "each person must be a JSON object"))
             row = [""] * len(header)
             for k, v in obj.items():
@@ -296,20 +321,70 @@ def _json_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, lis
     return header, rows()
 
 
-def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-        offset = 3
+_PEOPLE_KEY = re.compile(r'(?<!\\)"people"\s*:\s*\[')
+
+
+def _object_lines(text: str, items: list, *, is_list: bool) -> list[int | None]:
+    """The line each item of the people list starts on (None for each when unsure).
+
+    Decodes the items once more from where the list starts (at C speed) and
+    checks each against the parsed one, so text that is not laid out as
+    expected (a second "people" key, escaped text) never gives wrong lines.
+    """
+    unknown: list[int | None] = [None] * len(items)
+    if is_list:
+        i = text.find("[") + 1
     else:
-        offset = 0
+        m = _PEOPLE_KEY.search(text)
+        if m is None:
+            return unknown
+        i = m.end()
+    dec = json.JSONDecoder()
+    lines: list[int | None] = []
+    line, seen = 1 + text.count("\n", 0, i), i
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _Rejected(Diagnostic(
-            name, line, None, ERROR,
-            f"the file is not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at byte offset "
-            f"{exc.start + offset}); save it as UTF-8")) from None
+        for item in items:
+            while text[i] in " \t\r\n,":
+                i += 1
+            line += text.count("\n", seen, i)
+            seen = i
+            obj, i = dec.raw_decode(text, i)
+            if obj != item:
+                return unknown
+            lines.append(line)
+    except (IndexError, ValueError, RecursionError):
+        return unknown
+    return lines
+
+
+def _decode(raw: bytes, name: str, rep: _Report | None = None,
+            encoding: str | None = None) -> str:
+    """A people file's text: UTF-8 (:func:`orgpath.safeio.decode`), the manifest's
+    ``encoding``, or Windows-1252 with a warning saying how to silence it."""
+    codec = ENCODINGS.get(encoding.lower(), "utf-8") if encoding else "utf-8"
+    if codec != "utf-8":
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise Refused(Diagnostic(
+                name, raw[: exc.start].count(b"\n") + 1, None, ERROR,
+                f"the file is not {encoding} text (invalid byte 0x{raw[exc.start]:02x} at byte "
+                f"offset {exc.start}); fix the manifest's encoding")) from None
+    try:
+        return decode(raw, name)
+    except Refused as refused:
+        if rep is None or encoding is not None:
+            raise
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise refused from None
+        bad = refused.diagnostic.message.split("(", 1)[-1].split(")", 1)[0].replace("invalid ", "")
+        rep.warning(refused.diagnostic.line,
+                    f"the file is not UTF-8 ({bad}); read it as Windows-1252 (cp1252). To "
+                    f"silence this, add 'encoding: cp1252' to "
+                    f"{manifest_path(Path(name)).name} or save the file as UTF-8")
+        return text
 
 
 # --- the org ---
@@ -354,20 +429,31 @@ class _Report:
 
     def __init__(self, name: str):
         self.name = name
+        self.sheet: str | None = None  # set by a workbook reader: then fields get columns
+        self.columns: dict[str, int] = {}  # canonical field → 0-based column
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
         self.more_errors = 0
         self.more_warnings = 0
 
-    def error(self, line: int | None, message: str) -> None:
+    def _diag(self, line: int | None, severity: str, message: str, field: str | int | None
+              ) -> Diagnostic:
+        if self.sheet is None:
+            return Diagnostic(self.name, line, None, severity, message)
+        col = field if isinstance(field, int) or field is None else self.columns.get(field)
+        return Diagnostic(self.name, line, None if col is None else col + 1, severity, message,
+                          sheet=self.sheet)
+
+    def error(self, line: int | None, message: str, field: str | int | None = None) -> None:
+        """Record an error; ``field`` (a column name or 0-based index) places it in a sheet."""
         if len(self.errors) < MAX_SHOWN:
-            self.errors.append(Diagnostic(self.name, line, None, ERROR, message))
+            self.errors.append(self._diag(line, ERROR, message, field))
         else:
             self.more_errors += 1
 
-    def warning(self, line: int | None, message: str) -> None:
+    def warning(self, line: int | None, message: str, field: str | int | None = None) -> None:
         if len(self.warnings) < MAX_SHOWN:
-            self.warnings.append(Diagnostic(self.name, line, None, WARNING, message))
+            self.warnings.append(self._diag(line, WARNING, message, field))
         else:
             self.more_warnings += 1
 
@@ -392,8 +478,7 @@ def _who(pid: str, name: str) -> str:
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return did_you_mean(word, known, n=3, style="; did you mean {}?")
 
 
 def _role_resolver(ladder_graph: nx.MultiDiGraph):
@@ -421,7 +506,7 @@ def _role_resolver(ladder_graph: nx.MultiDiGraph):
 
 
 def read_org(
-    path: Path, ladder_graph: nx.MultiDiGraph | None = None
+    path: Path, ladder_graph: nx.MultiDiGraph | None = None, *, limits: Limits | None = None
 ) -> tuple[Org | None, list[Diagnostic]]:
     """Read and check a people file (CSV or ``*.people.json``). Never raises on bad input.
 
@@ -430,6 +515,9 @@ def read_org(
     person's ``role`` (an id, a title in any language or an alias, ignoring case
     and accents) is resolved to the ladder's role id; unknown roles are warnings.
     The manifest beside the file gives the org's ``title`` and ``ladder``.
+    ``limits`` (default: from the settings) bound the file's size
+    (``max_people_bytes``), its people (``max_org_people``), JSON nesting and the
+    load time; special files (FIFOs, devices, folders) are refused unread.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "loop.csv"
@@ -440,26 +528,33 @@ def read_org(
     """
     path = Path(path)
     name = str(path)
+    limits = limits or Limits.from_environment()
     rep = _Report(name)
     manifest: dict[str, Any] = {}
     mpath = manifest_path(path)
     if mpath.exists():
-        manifest, mdiags = read_manifest(mpath)
+        manifest, mdiags = read_manifest(mpath, limits=limits)
         for d in mdiags:
             (rep.errors if d.severity == ERROR else rep.warnings).append(d)
     try:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise _Rejected(Diagnostic(name, None, None, ERROR,
-                                       f"cannot read file: {exc.strerror or exc}")) from None
-        text = _decode(raw, name)
-        is_json = path.name.lower().endswith(".json")
-        header, rows = (_json_rows if is_json else _csv_rows)(text, name)
+        raw = read_bytes(path, max_bytes=limits.max_people_bytes, setting="max_people_bytes")
+        hr_reader = _hr_reader(path.name)
+        if hr_reader is not None:
+            header, rows = hr_reader(raw, name, manifest, rep)
+        else:
+            text = _decode(raw, name, rep, manifest.get("encoding"))
+            del raw
+            if path.name.lower().endswith(".json"):
+                header, rows = _json_rows(text, name, rep, limits)
+            else:
+                header, rows = _csv_rows(text, name)
         with gc_paused():
-            people = _people(header, rows, rep, ladder_graph)
-    except _Rejected as exc:
-        return None, [exc.diag, *rep.result()]
+            people = _people(header, rows, rep, ladder_graph, limits=limits,
+                             deadline=Deadline(limits.load_timeout, name))
+    except Refused as exc:
+        return None, [exc.diagnostic, *rep.result()]
+    except Exception as exc:  # noqa: BLE001  (the last guard: a reader never raises)
+        return None, [_internal(name, exc), *rep.result()]
     if people is None or rep.errors:
         return None, rep.result()
     org = Org(
@@ -477,6 +572,9 @@ def _people(
     rows: Iterator[tuple[int, list[str]]],
     rep: _Report,
     ladder_graph: nx.MultiDiGraph | None,
+    *,
+    limits: Limits,
+    deadline: Deadline,
 ) -> list[Person] | None:
     # header → column index of each canonical field
     col: dict[str, int] = {}
@@ -490,6 +588,7 @@ def _people(
                            f"already gives {canon}")
         else:
             col[canon] = i
+    rep.columns = col
     missing = [c for c in REQUIRED if c not in col]
     if missing:
         for c in missing:
@@ -516,7 +615,8 @@ def _people(
         if found is None:
             found = bools.get(value.strip().casefold())
             if found is None:
-                rep.error(line, f"{field} must be true/false/yes/no/1/0, not {value.strip()!r}")
+                rep.error(line, f"{field} must be true/false/yes/no/1/0, not {value.strip()!r}",
+                          field)
                 return False
         return found
 
@@ -524,7 +624,13 @@ def _people(
     append = people.append
     first_row: dict[str, int] = {}
     new_person = _new_person
-    for line, row in rows:
+    most = limits.max_org_people
+    for count, (line, row) in enumerate(rows):
+        deadline.check()
+        if count == most:
+            rep.error(line, f"more than {most:,} people: the limit is the setting "
+                            "max_org_people")
+            return None
         n = len(row)
         if n == ncols:
             row.append("")
@@ -537,17 +643,17 @@ def _people(
         pname = row[i_name].strip()
         vacant = flag(row[i_vacant], line, "vacant")
         if not pid:
-            rep.error(line, f"{pname!r}: missing id" if pname else "missing id")
+            rep.error(line, f"{pname!r}: missing id" if pname else "missing id", "id")
             continue
         if pid in first_row:
-            rep.error(line, f"duplicate id '{pid}' (rows {first_row[pid]} and {line})")
+            rep.error(line, f"duplicate id '{pid}' (rows {first_row[pid]} and {line})", "id")
             continue
         first_row[pid] = line
         if not pname:
             if vacant:
                 pname = "Vacant"
             else:
-                rep.error(line, f"({pid}): missing name")
+                rep.error(line, f"({pid}): missing name", "name")
         assistant = flag(row[i_asst], line, "assistant")
         role = row[i_role].strip() or None
         if role is not None and resolve is not None:
@@ -555,7 +661,7 @@ def _people(
             if rid is None:
                 hint = suggest(role)
                 rep.warning(line, f"{_who(pid, pname)}: unknown role {role!r}"
-                            + (f"; did you mean {', '.join(hint)}?" if hint else ""))
+                            + (f"; did you mean {', '.join(hint)}?" if hint else ""), "role")
             role = rid
         v = row[i_dotted]
         dotted: tuple[str, ...] = ()
@@ -572,8 +678,41 @@ def _people(
     if not people and not rep.errors:
         rep.error(2, "the file has a header but no people")
         return None
+    _resolve_managers(people, first_row, rep)
     _check_links(people, first_row, rep)
     return people
+
+
+def _resolve_managers(people: list[Person], rows: dict[str, int], rep: _Report) -> None:
+    """Managers given by email or by name (not an id) become ids, in place.
+
+    A value that is an id stays. Otherwise one person with that email (ignoring
+    case), else one person with that name (also written "Last, First"), is the
+    manager; several are an error that names them; none is left for
+    :func:`_check_links` to report.
+    """
+    unresolved = [p for p in people if p.manager_id is not None and p.manager_id not in rows]
+    if not unresolved:
+        return
+    by_email: dict[str, list[Person]] = {}
+    by_name: dict[str, list[Person]] = {}
+    for p in people:
+        if p.email:
+            by_email.setdefault(p.email.casefold(), []).append(p)
+        by_name.setdefault(" ".join(p.name.split()).casefold(), []).append(p)
+    for p in unresolved:
+        key = " ".join(p.manager_id.split()).casefold()
+        found = by_email.get(key) or by_name.get(key) or []
+        if not found and key.count(",") == 1:  # "Lee, Ann" as HR systems list names
+            last, first = (part.strip() for part in key.split(","))
+            found = by_name.get(f"{first} {last}") or []
+        if len(found) == 1:
+            object.__setattr__(p, "manager_id", found[0].id)  # frozen, but not yet shared
+        elif len(found) > 1:
+            who = ", ".join(f"{_who(c.id, c.name)} row {c.row}" for c in found[:10])
+            rep.error(p.row, f"{_who(p.id, p.name)}: manager {p.manager_id!r} could be any of "
+                             f"{who}; give the manager's id", "manager_id")
+            object.__setattr__(p, "manager_id", None)  # reported; keep it out of later checks
 
 
 def _check_links(people: list[Person], rows: dict[str, int], rep: _Report) -> None:
@@ -585,10 +724,10 @@ def _check_links(people: list[Person], rows: dict[str, int], rep: _Report) -> No
         if m is None:
             pass
         elif m == p.id:
-            rep.error(p.row, f"{_who(p.id, p.name)} is their own manager")
+            rep.error(p.row, f"{_who(p.id, p.name)} is their own manager", "manager_id")
         elif m not in names:
             hint = "" if rep.full else _suggest(m, names)
-            rep.error(p.row, f"{_who(p.id, p.name)}: unknown manager {m!r}{hint}")
+            rep.error(p.row, f"{_who(p.id, p.name)}: unknown manager {m!r}{hint}", "manager_id")
         else:
             parent[p.id] = m
         for d in p.dotted_managers:
@@ -622,6 +761,6 @@ def _check_links(people: list[Person], rows: dict[str, int], rep: _Report) -> No
             # walk goes report → manager; name them in that order
             chain = " → ".join(_who(c, names[c]) for c in [*cycle, cycle[0]])
             where = ", ".join(str(rows[c]) for c in sorted(cycle, key=rows.__getitem__))
-            rep.error(rows[cycle[0]], f"reporting cycle: {chain} (rows {where})")
+            rep.error(rows[cycle[0]], f"reporting cycle: {chain} (rows {where})", "manager_id")
         for w in walk:
             state[w] = 2

@@ -14,9 +14,7 @@ The examples use :func:`orgpath.graph.demo_graph`:
 
 from __future__ import annotations
 
-import difflib
 import itertools
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -25,6 +23,7 @@ import networkx as nx
 from orgpath.errors import NotFoundError
 from orgpath.graph import DOTTED, MOVE_KINDS, REPORTS_TO, moves_graph
 from orgpath.model import Role
+from orgpath.text import fold, nearest  # re-exported: other modules import them from here
 
 BY = ("steps", "years")
 #: Weight of a move without ``years`` when paths are ranked by years.
@@ -101,19 +100,6 @@ def role(G: nx.MultiDiGraph, role_id: str) -> Role:
 # --- finding roles -----------------------------------------------------------------
 
 
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip accents, for matching what people type.
-
-    >>> fold("Kundechef Æble Ångström")
-    'kundechef aeble angstrom'
-    """
-    text = text.casefold().replace("æ", "ae").replace("ø", "o").replace("ß", "ss")
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.split())
-
-
 def _names(r: Role) -> Iterable[str]:
     yield r.id
     yield from r.title.values()
@@ -135,7 +121,7 @@ def _index(G: nx.MultiDiGraph) -> dict[str, str]:
 
 def _suggest(G: nx.MultiDiGraph, query: str, n: int = 3) -> list[str]:
     idx = _index(G)
-    close = difflib.get_close_matches(fold(query), idx.keys(), n=n * 3, cutoff=0.6)
+    close = nearest(idx, fold(query), n=n * 3)
     return list(dict.fromkeys(idx[c] for c in close))[:n]
 
 
@@ -464,13 +450,6 @@ def has_way_up(G: nx.MultiDiGraph, role_id: str) -> bool:
     return any(G.nodes[r]["level"] > level for r in nx.descendants(moves_graph(G), role_id))
 
 
-def nearest(items: Iterable[str], query: str, n: int = 3) -> list[str]:
-    """Close matches for ``query`` among ``items`` (for 'did you mean' hints).
-
-    >>> nearest(["account-manager", "account-executive"], "acount-manager")
-    ['account-manager']
-    """
-    return difflib.get_close_matches(query, list(items), n=n, cutoff=0.6)
 
 
 __all__ = [

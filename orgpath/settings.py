@@ -154,7 +154,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_ladder_bytes", 4 * MiB, "bytes", "Largest ladder file read.", minimum=1),
     Setting("max_manifest_bytes", 256 * 1024, "bytes", "Largest org manifest read.",
             minimum=1),
-    Setting("max_people_bytes", 128 * MiB, "bytes", "Largest people file read.", minimum=1),
+    Setting("max_people_bytes", 128 * MiB, "bytes",
+            "Largest people file read (for an .xlsx, also its unpacked size).", minimum=1),
     Setting("max_org_people", 250_000, "int",
             "Most people one org may hold; bounds a loaded org's memory.", minimum=1),
     Setting("max_nesting", 64, "int",
@@ -162,6 +163,12 @@ SETTINGS: tuple[Setting, ...] = (
             "the text is parsed.", minimum=4),
     Setting("max_yaml_aliases", 100, "int",
             "Most YAML aliases (*name) a file may use; 0 refuses aliases.", minimum=0),
+    # --- history (git)
+    Setting("max_history_commits", 10_000, "int",
+            "Most commits one history walk (changes list, as_of, headcount) looks at.",
+            minimum=1),
+    Setting("history_cache_entries", 8, "int",
+            "Past versions (as_of, diffs) kept parsed in memory per worker.", minimum=0),
     # --- what a request may ask for
     Setting("max_query_length", 200, "int",
             "Longest role name, search text or id in a request.", minimum=1),
@@ -173,7 +180,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_org_chart_people", 20_000, "int",
             "Most people one org chart may draw on the web (more: 422).", minimum=1),
     Setting("max_org_pdf_pages", 2_000, "int",
-            "Most pages of a paged org PDF (one per manager).", minimum=1),
+            "Most pages of a paged org PDF, or slides of an org's PowerPoint deck (one per "
+            "manager).", minimum=1),
     Setting("max_people_page", 1_000, "int", "Most people one search or list answers.",
             minimum=1),
     # --- budgets

@@ -170,6 +170,8 @@ SNIFF = {
     "application/json": lambda b: isinstance(json.loads(b), dict),
     "application/graphml+xml": lambda b: ET.fromstring(b).tag.endswith("graphml"),
     "text/vnd.mermaid": lambda b: b.startswith(b"%% "),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation":
+        lambda b: b.startswith(b"PK\x03\x04") and b"ppt/slides/slide1.xml" in b,
 }
 
 

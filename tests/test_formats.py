@@ -21,8 +21,9 @@ def test_lookup_by_name_and_by_suffix():
 
 
 def test_org_and_ladder_formats():
-    assert formats.names("org") == ("svg", "png", "pdf", "dot", "json")
-    assert formats.names("ladder") == ("svg", "png", "pdf", "dot", "json", "graphml", "mmd")
+    assert formats.names("org") == ("svg", "png", "pdf", "dot", "json", "pptx", "csv", "xlsx")
+    assert formats.names("ladder") == ("svg", "png", "pdf", "dot", "json", "graphml", "mmd",
+                                       "pptx")
     assert formats.names("matrix") == ("svg", "pdf", "csv", "xlsx")
     assert ORG_FORMATS == formats.names("org")
 

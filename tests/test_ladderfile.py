@@ -93,7 +93,8 @@ def test_not_utf8_is_reported(tmp_path):
     path.write_bytes("id: x\ntitle: Kundechef Ø\n".encode("latin-1"))
     ladder, diags = read_ladder(path)
     assert ladder is None
-    assert str(diags[0]) == f"{path}:2: error: the file is not UTF-8 text (byte 23)"
+    assert str(diags[0]) == (f"{path}:2: error: the file is not UTF-8 text (invalid byte 0xd8 "
+                             "at byte offset 23); save it as UTF-8")
 
 
 def test_missing_file_is_a_diagnostic_not_a_traceback(tmp_path):

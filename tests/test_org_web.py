@@ -314,3 +314,26 @@ def test_people_answers_are_private_and_charts_download_under_any_name(org_graph
     resp = client.get("/orgs/日本/chart.svg?download=1")
     assert resp.status_code == 200
     assert "filename*=UTF-8''%E6%97%A5%E6%9C%AC-org.svg" in resp.headers["Content-Disposition"]
+
+
+def test_org_lists_and_decks_download_from_the_web(org_client):
+    """chart.csv, chart.xlsx and chart.pptx come from the same format registry as the charts."""
+    import io
+
+    import openpyxl
+    from pptx import Presentation
+
+    resp = org_client.get("/orgs/acme/chart.csv?root=dir&download=1")
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = resp.get_data(as_text=True).splitlines()
+    assert len(rows) == 1 + 7  # the header and Dina's team of seven (dir and six below)
+    assert "attachment" in resp.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(org_client.get("/orgs/acme/chart.xlsx").data))
+    assert book.active.max_row == 1 + 9
+    deck = Presentation(io.BytesIO(org_client.get("/orgs/acme/chart.pptx").data))
+    names = {sh.text_frame.text.split("\n")[0] for s in deck.slides for sh in s.shapes
+             if sh.has_text_frame}
+    assert "Dina Direktør" in names
+    refused = org_client.get("/orgs/acme/chart.pptx?around=am1")
+    assert refused.status_code == 422

@@ -127,10 +127,22 @@ def test_missing_required_column(tmp_path):
     assert messages(diags, WARNING) == [(1, "unknown column 'boss_name' ignored")]
 
 
-def test_not_utf8_names_the_byte():
+def test_not_utf8_but_cp1252_loads_with_a_warning():
     org, diags = read_org(DATA / "people-latin1.csv")
+    assert org is not None
+    assert org.people[1].name == "Jørgen"
+    assert messages(diags) == [(3, "the file is not UTF-8 (byte 0xf8 at byte offset 29); read "
+                                   "it as Windows-1252 (cp1252). To silence this, add "
+                                   "'encoding: cp1252' to people-latin1.org.yaml or save the "
+                                   "file as UTF-8")]
+
+
+def test_neither_utf8_nor_cp1252_names_the_byte(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_bytes(b"id,name,manager_id\n1,Ann,\n2,J\x81rgen,1\n")  # 0x81: not in cp1252
+    org, diags = read_org(p)
     assert org is None
-    assert messages(diags) == [(3, "the file is not UTF-8 text (invalid byte 0xf8 at byte "
+    assert messages(diags) == [(3, "the file is not UTF-8 text (invalid byte 0x81 at byte "
                                    "offset 29); save it as UTF-8")]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from orgpath.cli.errors import CleanGroup
+from orgpath.cli.errors import CleanGroup, exit_on_sigterm
 from orgpath.resources import default_graphs_dir
 from orgpath.store import Store
 
@@ -32,12 +32,15 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
       orgpath validate graphs/*.yaml
       orgpath serve
     """
+    exit_on_sigterm(ctx)
+    # The store reads nothing until a command asks it for a ladder or org, so
+    # `--help` and `validate FILE` never read the graphs folder.
     ctx.obj = Store(graphs or default_graphs_dir())
 
 
-from orgpath.cli import export, frameworks, ladder, people, serve  # noqa: E402  (commands register here)
+from orgpath.cli import diff, export, frameworks, ladder, people, serve  # noqa: E402
 
 for command in (*ladder.COMMANDS, *frameworks.COMMANDS, export.export, people.people, serve.serve,
-                serve.settings_cmd):
+                serve.settings_cmd, diff.diff):
     main.add_command(command)
 export.export.add_command(people.org)

@@ -2,7 +2,9 @@
 
 The format comes from ``--format``, else from the suffix of ``-o FILE``, else
 SVG. ``-o -`` (the default) writes to stdout. Files are written atomically
-(a temporary file renamed into place), so a failure never leaves half a file.
+(a temporary file renamed into place), so a failure, or SIGTERM, never leaves
+half a file. ``-o FILE`` is refused over an input file or inside the graphs
+folder unless ``--force``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,13 +24,16 @@ from orgpath.cli.errors import CleanGroup
 from orgpath.model import LANGUAGES
 from orgpath.render import FORMATS, RANKDIRS, format_for, render_chart
 from orgpath.render.exporters import DRAWN
+from orgpath.text import printable
 
-BINARY = DRAWN[1:]  # png, pdf: never to a terminal
+BINARY = (*DRAWN[1:], "pptx", "xlsx")  # never to a terminal
 
 
 @click.group("export", cls=CleanGroup)
 def export() -> None:
-    """Draw a chart of a ladder: svg, png, pdf, dot, json, graphml or mmd (Mermaid).
+    """Draw a chart of a ladder: svg, png, pdf, dot, json, graphml, mmd (Mermaid) or pptx.
+
+    pptx (PowerPoint, editable shapes) is made by 'ladder' and 'path'.
 
     \b
     Examples:
@@ -37,14 +42,20 @@ def export() -> None:
       orgpath export path --from "assistant account manager" --to kundechef -o path.png
       orgpath export focus --focus account-manager --depth 2 --format mmd
       orgpath export reporting --format json -o -
+      orgpath export path --from "assistant account manager" --to kundechef -o path.pptx
     """
+
+
+force_option = click.option(
+    "--force", is_flag=True,
+    help="Write -o FILE even over one of the input files or inside the graphs folder.")
 
 
 def _common(fn: Callable) -> Callable:
     options = [
         click.option("--ladder", "ladder_id", metavar="ID",
                      help="Ladder id. [default: the only one, or account-management]"),
-        click.option("--format", "fmt", type=click.Choice(FORMATS),
+        click.option("--format", "fmt", type=click.Choice((*FORMATS, "pptx")),
                      help="Output format. [default: from -o's suffix, else svg]"),
         click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
                      help="Language of role titles (English when a title has no translation)."),
@@ -56,6 +67,7 @@ def _common(fn: Callable) -> Callable:
         click.option("--base-url", metavar="URL",
                      help="Link each box to its role page on the orgpath site at URL "
                           "(e.g. https://careers.example.com)."),
+        force_option,
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -71,18 +83,46 @@ def _resolve_format(fmt: str | None, output: str) -> str:
         return fmt
     if output == "-":
         return "svg"
-    found = format_for(output)
+    found = "pptx" if output.lower().endswith(".pptx") else format_for(output)
     if found is None:
         raise click.UsageError(
             f"cannot tell the format from {output!r}; use --format "
-            f"({', '.join(FORMATS)}) or a file name ending .svg, .png, .pdf, .dot, .json, "
-            ".graphml or .mmd"
+            f"({', '.join(FORMATS)}, pptx) or a file name ending .svg, .png, .pdf, .dot, "
+            ".json, .graphml, .mmd or .pptx (ladder and path)"
         )
     return found
 
 
-def write_output(data: bytes, output: str, fmt: str) -> None:
-    """Write ``data`` to stdout (``-``) or atomically to the file ``output``."""
+def check_output(output: str, *, inputs: Iterable[str | Path | None] = (),
+                 graphs: str | Path | None = None, force: bool = False) -> None:
+    """Refuse (exit 1, nothing written) an ``output`` that is an input or in the graphs folder.
+
+    ``inputs`` are the files the chart was drawn from (the ladder, the people
+    file, its manifest); ``graphs`` is the graphs folder, whose files the server
+    reads. Symlinks are followed. ``force`` allows both.
+    """
+    if output == "-" or force:
+        return
+    target = Path(output).resolve()
+    for source in inputs:
+        if source is not None and Path(source).resolve() == target:
+            raise click.ClickException(
+                printable(f"{output} is an input of this chart ({source}); refusing to write "
+                          "over it (use another -o FILE, or --force)"))
+    if graphs is not None and Path(graphs).resolve() in target.parents:
+        raise click.ClickException(
+            printable(f"{output} is in the graphs folder ({graphs}), whose files are read as "
+                      "ladders and orgs; refusing to write there (use --force to write anyway)"))
+
+
+def write_output(data: bytes, output: str, fmt: str, *,
+                 inputs: Iterable[str | Path | None] = (), graphs: str | Path | None = None,
+                 force: bool = False) -> None:
+    """Write ``data`` to stdout (``-``) or atomically to the file ``output``.
+
+    See :func:`check_output` for ``inputs``, ``graphs`` and ``force``.
+    """
+    check_output(output, inputs=inputs, graphs=graphs, force=force)
     if output == "-":
         sys.stdout.flush()
         stream = getattr(sys.stdout, "buffer", sys.stdout)
@@ -125,23 +165,38 @@ def role_links(base_url: str, ladder_id: str, lang: str) -> Callable[[str], str]
     return lambda rid: f"{base}/ladders/{quote(ladder_id)}/roles/{quote(rid)}?lang={lang}"
 
 
-def _emit(G: nx.MultiDiGraph, view: str, fmt: str | None, output: str, base_url: str | None,
-          **options) -> None:
+def _emit(store, G: nx.MultiDiGraph, view: str, fmt: str | None, output: str,
+          base_url: str | None, *, force: bool, **options) -> None:
     fmt = _resolve_format(fmt, output)
+    where = {"inputs": [G.graph["ladder"].path], "graphs": store.folder, "force": force}
+    check_output(output, **where)  # before drawing: a refused -o costs nothing
     if base_url:
         options["link"] = role_links(base_url, G.graph["id"], options.get("lang", "en"))
-    data = render_chart(G, view, fmt, **options)
-    write_output(data, output, fmt)
+    if fmt == "pptx":
+        data = _pptx(G, view, **options)
+    else:
+        data = render_chart(G, view, fmt, **options)
+    write_output(data, output, fmt, **where)
     if output != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
 
 
+def _pptx(G: nx.MultiDiGraph, view: str, *, lang: str = "en", path=None, **_ignored) -> bytes:
+    """A PowerPoint deck of the ladder (``view`` ladder) or of a path and the ladder."""
+    from orgpath.render.pptx import ladder_pptx
+
+    if view not in ("ladder", "path"):
+        raise click.UsageError("pptx is made for 'export ladder' and 'export path'")
+    return ladder_pptx(G, lang=lang, path=path)
+
+
 @export.command("ladder")
 @_common
-def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url) -> None:
+def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url, force) -> None:
     """Every role by level, every promotion and lateral move."""
     G = _graph(store, ladder_id)
-    _emit(G, "ladder", fmt, output, base_url, lang=lang, rankdir=rankdir, salary=salary)
+    _emit(store, G, "ladder", fmt, output, base_url, force=force, lang=lang, rankdir=rankdir,
+          salary=salary)
 
 
 @export.command("path")
@@ -153,13 +208,13 @@ def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url) -
 @click.option("--only-path", is_flag=True, help="Draw only the path's roles.")
 @_common
 def path_cmd(store, source, target, by, only_path, ladder_id, fmt, lang, rankdir, salary,
-             output, base_url) -> None:
+             output, base_url, force) -> None:
     """The ladder with the best path from --from to --to highlighted."""
     G = _graph(store, ladder_id)
     a, b = queries.find_role(G, source), queries.find_role(G, target)
     best = queries.career_paths(G, a, b, by=by, k=1)[0]
-    _emit(G, "path", fmt, output, base_url, path=best.roles, only_path=only_path, lang=lang,
-          rankdir=rankdir, salary=salary)
+    _emit(store, G, "path", fmt, output, base_url, force=force, path=best.roles,
+          only_path=only_path, lang=lang, rankdir=rankdir, salary=salary)
 
 
 @export.command("focus")
@@ -169,23 +224,22 @@ def path_cmd(store, source, target, by, only_path, ladder_id, fmt, lang, rankdir
               help="How many moves before and after.")
 @_common
 def focus_cmd(store, role, depth, ladder_id, fmt, lang, rankdir, salary, output,
-              base_url) -> None:
+              base_url, force) -> None:
     """One role, the roles before and after it, and its reporting chain."""
     G = _graph(store, ladder_id)
     rid = queries.find_role(G, role)
-    _emit(G, "focus", fmt, output, base_url, focus=rid, depth=depth, lang=lang, rankdir=rankdir,
-          salary=salary)
+    _emit(store, G, "focus", fmt, output, base_url, force=force, focus=rid, depth=depth,
+          lang=lang, rankdir=rankdir, salary=salary)
 
 
 @export.command("reporting")
 @_common
-def reporting_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url) -> None:
+def reporting_cmd(store, ladder_id, fmt, lang, rankdir, salary, output, base_url,
+                  force) -> None:
     """Reporting lines between roles: top role at the top, dotted lines dashed."""
     G = _graph(store, ladder_id)
-    _emit(G, "reporting", fmt, output, base_url, lang=lang, rankdir=rankdir, salary=salary)
+    _emit(store, G, "reporting", fmt, output, base_url, force=force, lang=lang,
+          rankdir=rankdir, salary=salary)
 
 
 COMMANDS = [export]
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(export())

@@ -12,7 +12,9 @@ from orgpath import ladderfile, queries, serialize
 from orgpath.cli.output import emit_json, table, years
 from orgpath.diagnostics import ERROR, Diagnostic
 from orgpath.model import LANGUAGES
+from orgpath.safeio import Limits
 from orgpath.store import MANIFEST_SUFFIX, ORG_SUFFIXES, Store
+from orgpath.text import printable
 
 lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default="en",
                            show_default=True, help="Language of role titles.")
@@ -26,20 +28,21 @@ def _graph(store: Store, ladder_id: str | None) -> nx.MultiDiGraph:
 
 
 def _title(G: nx.MultiDiGraph, rid: str, lang: str) -> str:
-    return G.nodes[rid]["role"].name(lang)
+    """A role's title for the terminal (control characters stripped)."""
+    return printable(G.nodes[rid]["role"].name(lang))
 
 
-def _validate_file(path: Path) -> list[Diagnostic]:
-    """Check one file of a graphs folder as what its name says it is."""
+def _validate_file(path: Path, limits: Limits) -> list[Diagnostic]:
+    """Check one file of a graphs folder as what its name says it is (and nothing else)."""
     if path.name.endswith(ORG_SUFFIXES):
         from orgpath.peoplefile import read_org
 
-        return read_org(path)[1]
+        return read_org(path, limits=limits)[1]
     if path.name.endswith(MANIFEST_SUFFIX):
         from orgpath.peoplefile import read_manifest
 
-        return read_manifest(path)[1]
-    return ladderfile.read_ladder(path)[1]
+        return read_manifest(path, limits=limits)[1]
+    return ladderfile.read_ladder(path, limits=limits)[1]
 
 
 @click.command()
@@ -50,8 +53,11 @@ def validate(store: Store, files: tuple[Path, ...], as_json: bool) -> None:
     """Check ladder, people and org manifest files; with no FILES, all of the graphs folder.
 
     Prints each problem as FILE:LINE:COL: error|warning: MESSAGE. Exits 1 when
-    any file has an error, 0 when there are only warnings.
+    any file has an error, 0 when there are only warnings. Folders, FIFOs and
+    devices are refused unread; sizes, nesting, YAML aliases and load time are
+    bounded by the settings (max_ladder_bytes, max_people_bytes, ...).
     """
+    limits = Limits.from_environment()
     if not files:
         folder = store.folder
         files = tuple(sorted(
@@ -63,7 +69,7 @@ def validate(store: Store, files: tuple[Path, ...], as_json: bool) -> None:
     report = []
     failed = False
     for path in files:
-        diags = _validate_file(path)
+        diags = _validate_file(path, limits)
         bad = any(d.severity == ERROR for d in diags)
         failed |= bad
         report.append({"file": str(path), "ok": not bad,
@@ -73,7 +79,7 @@ def validate(store: Store, files: tuple[Path, ...], as_json: bool) -> None:
                 click.echo(str(d), err=True)
             if not bad:
                 note = f" ({len(diags)} warning{'s' * (len(diags) != 1)})" if diags else ""
-                click.echo(f"{path}: ok{note}")
+                click.echo(printable(f"{path}: ok{note}"))
     if as_json:
         emit_json(report)
     if failed:
@@ -157,7 +163,7 @@ def path(store: Store, source: str, target: str, by: str, k: int, ladder_id: str
         click.echo(table(["step", "to", "kind", "years", "total", "skills to gain",
                           "salary change"], rows))
         if p.salary_change is not None:
-            click.echo(f"  salary change: {p.salary_change:+,.0f} {p.currency}")
+            click.echo(f"  salary change: {p.salary_change:+,.0f} {printable(p.currency)}")
         if n < len(found):
             click.echo()
 

@@ -8,9 +8,14 @@ from typing import Any
 
 import click
 
+from orgpath.text import escape_json_controls, printable
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Left-aligned columns, two spaces apart, with a header line.
+
+    Cells are user data: control characters (terminal escapes, CR, bidi
+    controls) are stripped so that a name cannot rewrite the screen.
 
     >>> print(table(["id", "level"], [["a", 1], ["bb", 10]]))
     id  level
@@ -18,7 +23,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     a   1
     bb  10
     """
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    cells = [[("" if c is None else printable(str(c))) for c in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
@@ -28,8 +33,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def emit_json(data: Any) -> None:
-    """Print ``data`` as indented JSON (UTF-8, not ASCII-escaped)."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_default))
+    """Print ``data`` as indented JSON (UTF-8, not ASCII-escaped, but control characters and
+    bidi controls escaped so that they cannot act on a terminal)."""
+    click.echo(escape_json_controls(json.dumps(data, indent=2, ensure_ascii=False,
+                                               default=_default)))
 
 
 def _default(value: Any) -> Any:

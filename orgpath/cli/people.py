@@ -21,13 +21,17 @@ import networkx as nx
 from orgpath import org as orgq
 from orgpath import serialize
 from orgpath.cli.errors import CleanCommand, CleanGroup
+from orgpath.cli.export import force_option
 from orgpath.diagnostics import ERROR, InputError
 from orgpath.model import LANGUAGES
 from orgpath.peoplefile import load_manifest, manifest_path, read_org
 from orgpath.render import formats
+from orgpath.text import printable
 
 SUFFIXES = formats.suffixes("org")
 CHART_FORMATS = formats.names("org")
+#: Formats written by orgpath.render.pptx / sheets rather than drawn as a chart.
+HR_FORMATS = ("pptx", "csv", "xlsx")
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -293,7 +297,8 @@ def stats_cmd(ctx, people, ladder_file, ladder_id, as_json) -> None:
     for k, v in s.items():
         if k != "departments":
             click.echo(f"{k.replace('_', ' ')}: {v}")
-    click.echo("departments: " + ", ".join(f"{d} {n}" for d, n in s["departments"].items()))
+    click.echo(printable("departments: " + ", ".join(f"{d} {n}" for d, n in
+                                                     s["departments"].items())))
 
 
 # --- orgpath export org -----------------------------------------------------------------
@@ -308,7 +313,7 @@ def _format(fmt: str | None, output: str) -> str:
     if found is None:
         raise click.UsageError(
             f"cannot tell the format from {output!r}; use --format ({', '.join(CHART_FORMATS)})"
-            " or a file name ending .svg, .png, .pdf, .dot or .json")
+            " or a file name ending .svg, .png, .pdf, .dot, .json, .pptx, .csv or .xlsx")
     return found
 
 
@@ -322,6 +327,8 @@ def _format(fmt: str | None, output: str) -> str:
               help="Stack teams without managers in a column (narrower charts).")
 @click.option("--pages", type=click.Choice(["per-manager"]),
               help="A paged PDF: one page per manager, with bookmarks.")
+@click.option("--search", metavar="TEXT",
+              help="csv/xlsx: only the people a search finds (name, id, title, ...).")
 @click.option("--format", "fmt", type=click.Choice(CHART_FORMATS),
               help="Output format. [default: from -o's suffix, else svg]")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
@@ -331,10 +338,14 @@ def _format(fmt: str | None, output: str) -> str:
 @_ladder_options
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Where to write; '-' is stdout.")
+@force_option
 @click.pass_context
-def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_nodes,
-        ladder_file, ladder_id, output) -> None:
-    """Draw an org chart of people: svg, png, pdf, dot or json.
+def org(ctx, people, root, depth, neighbourhood, compact, pages, search, fmt, lang, max_nodes,
+        ladder_file, ladder_id, output, force) -> None:
+    """Draw an org chart of people: svg, png, pdf, dot or json; or write pptx, csv, xlsx.
+
+    pptx is a deck with one slide per manager; csv and xlsx list the people
+    (all, --root's team or a --search) with chain of command and headcounts.
 
     \b
     Examples:
@@ -342,15 +353,26 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_
       orgpath export org --people agency --root a02 --depth 1 -o team.png
       orgpath export org --people agency --neighbourhood a12 --format json -o -
       orgpath export org --people agency --pages per-manager -o agency.pdf
+      orgpath export org --people agency --lang da -o agency.pptx
+      orgpath export org --people agency --root a02 -o team.xlsx
     """
-    from orgpath.cli.export import write_output
+    from orgpath.cli.export import check_output, write_output
     from orgpath.render.orgchart import org_chart
     from orgpath.render.paged import paged_pdf
 
     fmt = _format(fmt, output)
+    path = _people_path(ctx, people)
+    where = {"inputs": [path, manifest_path(path), ladder_file], "graphs": _store(ctx).folder,
+             "force": force}
+    check_output(output, **where)
     if pages and fmt != "pdf":
         raise click.UsageError("--pages per-manager makes a PDF; use -o FILE.pdf or "
                                "--format pdf")
+    if fmt in HR_FORMATS and (pages or neighbourhood or depth is not None or compact):
+        raise click.UsageError(f"{fmt} takes --root (and --search for csv/xlsx), not --pages, "
+                               "--neighbourhood, --depth or --compact")
+    if search is not None and fmt not in ("csv", "xlsx"):
+        raise click.UsageError("--search selects rows of a csv or xlsx file")
     if neighbourhood and (root or depth is not None):
         raise click.UsageError("--neighbourhood cannot be combined with --root or --depth")
     stages = ["read", "layout", "dot", "draw", "write"]
@@ -367,17 +389,41 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, fmt, lang, max_
 
         progress("read")
         G, L = load(ctx, people, ladder_file, ladder_id)
-        if pages:
+        if fmt in HR_FORMATS:
+            data = _hr_export(G, fmt, root=root, search=search, lang=lang, ladder_graph=L)
+        elif pages:
             data = paged_pdf(G, root=root, lang=lang, ladder_graph=L, progress=progress)
         else:
             data = org_chart(G, fmt, root=root, depth=depth, neighbourhood=neighbourhood,
                              compact=compact, lang=lang, ladder_graph=L, max_nodes=max_nodes,
                              progress=progress)
         progress("write")
-        write_output(data, output, fmt)
+        write_output(data, output, fmt, **where)
         bar.update(len(stages) - bar.pos)
     if output != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
+
+
+def _hr_export(G: nx.DiGraph, fmt: str, *, root: str | None, search: str | None, lang: str,
+               ladder_graph: nx.MultiDiGraph | None) -> bytes:
+    """A deck (pptx) or a list of people (csv, xlsx) of the org, a team or a search."""
+    if fmt == "pptx":
+        from orgpath.render.pptx import org_pptx
+
+        org = G.graph.get("org")
+        folder = Path(org.path).parent if org is not None and org.path else None
+        return org_pptx(G, root=root, lang=lang, ladder_graph=ladder_graph, photos=folder)
+    from orgpath.render.sheets import org_csv, org_xlsx
+
+    ids = None
+    if search is not None:
+        ids = orgq.find_people(G, search)
+        if root is not None:
+            below = {root, *orgq.all_reports(G, root)}
+            ids = [i for i in ids if i in below]
+    write = org_csv if fmt == "csv" else org_xlsx
+    return write(G, root=root if ids is None else None, ids=ids, lang=lang,
+                 ladder_graph=ladder_graph)
 
 
 COMMANDS = (people,)

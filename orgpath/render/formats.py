@@ -19,7 +19,7 @@ suffixes of ``-o`` follow.
 >>> get("svg").media_type, by_suffix("chart.GV").name
 ('image/svg+xml', 'dot')
 >>> [f.name for f in for_chart("org")]
-['svg', 'png', 'pdf', 'dot', 'json']
+['svg', 'png', 'pdf', 'dot', 'json', 'pptx', 'csv', 'xlsx']
 >>> names("matrix")
 ('svg', 'pdf', 'csv', 'xlsx')
 """
@@ -53,6 +53,7 @@ class Format:
     binary: bool
     ladder: str | None = None  # "module:function" writing a ladder chart
     org: str | None = None  # "module:function" writing an org chart
+    laid_out: bool = True  # the org writer needs the tidy layout (lists and decks do not)
     matrix: str | None = None  # "module:function" writing a competency matrix
 
     @property
@@ -78,6 +79,8 @@ class Format:
 _EXP = "orgpath.render.exporters"
 _ORG = "orgpath.render.orgchart"
 _MAT = "orgpath.render.matrix"
+_PPTX = "orgpath.render.pptx"
+_SHEETS = "orgpath.render.sheets"
 
 #: Every format, in the order menus list them.
 REGISTRY: tuple[Format, ...] = (
@@ -95,10 +98,15 @@ REGISTRY: tuple[Format, ...] = (
            ladder=f"{_EXP}:to_graphml"),
     Format("mmd", "text/vnd.mermaid; charset=utf-8", (".mmd", ".mermaid"), drawn=False,
            binary=False, ladder=f"{_EXP}:to_mermaid"),
+    Format("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+           (".pptx",), drawn=False, binary=True, ladder=f"{_PPTX}:write_ladder",
+           org=f"{_PPTX}:write_org", laid_out=False),
     Format("csv", "text/csv; charset=utf-8", (".csv",), drawn=False, binary=False,
-           matrix=f"{_MAT}:write_csv"),
+           org=f"{_SHEETS}:write_csv", matrix=f"{_MAT}:write_csv",
+           laid_out=False),
     Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           (".xlsx",), drawn=False, binary=True, matrix=f"{_MAT}:write_xlsx"),
+           (".xlsx",), drawn=False, binary=True, org=f"{_SHEETS}:write_xlsx",
+           matrix=f"{_MAT}:write_xlsx", laid_out=False),
 )
 _BY_NAME = {f.name: f for f in REGISTRY}
 _BY_SUFFIX = {s: f for f in REGISTRY for s in f.suffixes}

@@ -412,7 +412,7 @@ def org_chart(
     progress: Callable[[str], None] | None = None,
     runner: Runner | None = None,
 ) -> bytes:
-    """Draw an org chart as ``fmt`` (svg, png, pdf, dot or json) and return the bytes.
+    """Write an org chart as ``fmt`` (a format of the registry for "org") and return the bytes.
 
     The view is the whole org, the subtree of ``root`` down to ``depth`` levels,
     or the ``neighbourhood`` of a person. ``progress(stage)`` is called with
@@ -436,8 +436,10 @@ def org_chart(
         raise ChartError(
             f"the chart has {n:,} people, more than the limit of {max_nodes:,}; "
             "draw part of it (a root and a depth, or a neighbourhood)")
-    step("layout")
-    layout = tidy_layout(view.tree, view.roots, compact=compact)
+    layout = None
+    if spec.laid_out:
+        step("layout")
+        layout = tidy_layout(view.tree, view.roots, compact=compact)
     job = OrgJob(G, view, layout, fmt=fmt, lang=lang, link=link, ladder_graph=ladder_graph,
                  runner=runner or default_runner(), progress=step)
     return spec.writer("org")(job)
@@ -449,7 +451,7 @@ class OrgJob:
 
     G: nx.DiGraph
     view: View
-    layout: Layout
+    layout: Layout | None  # None for formats that need no drawing (csv, xlsx, pptx)
     fmt: str = "svg"
     lang: str = "en"
     link: Link | None = None

@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         frameworks,
         health,
+        history,
         i18n,
         openapi,
         org_api,
@@ -87,12 +88,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(charts.bp)
+    history.nest(pages.bp)  # the history pages, as pages.history.*
     app.register_blueprint(pages.bp)
     app.register_blueprint(org_pages.bp)
     app.register_blueprint(org_api.bp)
     app.register_blueprint(org_charts.bp)
     app.register_blueprint(frameworks.api)
     app.register_blueprint(frameworks.bp)
+    app.register_blueprint(history.api_bp)
     if app.config["BENCH_BASELINE"]:
         api.register_baseline(app)
     return app

@@ -37,7 +37,9 @@ def _check_text(name: str, value: str) -> str:
 def ladder_entry(ladder_id: str) -> Entry:
     """The store entry of a ladder (refreshed from disk first); 404 problem if unknown."""
     _check_id("ladder", ladder_id)
-    return store().entry("ladder", ladder_id)
+    from orgpath.web.history import as_of_entry  # ?as_of=YYYY-MM-DD: the file from git
+
+    return as_of_entry("ladder", ladder_id) or store().entry("ladder", ladder_id)
 
 
 def _check_id(what: str, ident: str) -> None:

@@ -22,7 +22,9 @@ def org_entry(org_id: str) -> Entry:
     if len(org_id) > limit or "\x00" in org_id:
         raise Problem(404, "org-not-found", "Org not found", "There is no org with that id.",
                       suggestions=[])
-    return store().entry("org", org_id)
+    from orgpath.web.history import as_of_entry  # ?as_of=YYYY-MM-DD: the file from git
+
+    return as_of_entry("org", org_id) or store().entry("org", org_id)
 
 
 def ladder_entry_of(entry: Entry) -> Entry | None:

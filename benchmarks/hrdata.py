@@ -1,0 +1,115 @@
+"""HR data in and out: reading a big workbook, writing a big deck, measured in one run.
+
+    .venv/bin/python benchmarks/hrdata.py [--quick]
+
+* Read a 100,000-row ``.xlsx`` people file with ``read_org`` (target <= 5 s);
+  baseline: openpyxl's read-only iteration of the same file alone.
+* A 5,000-person org as a PowerPoint deck (target <= 10 s); baseline: the same
+  org's paged PDF (one page per manager, the deck's nearest relative).
+* The same org as XLSX and CSV (no target; baseline: the deck).
+
+Orgs come from ``benchmarks/make_org.py`` (seed 1). ``--quick`` uses 10,000
+rows and 1,000 people (a smoke run; the targets are for the full sizes).
+Nothing here is a test assertion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from make_org import FIELDS, make_org  # noqa: E402
+
+# benchmarks/http.py would shadow the standard library's http (python-pptx needs it).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+
+
+def report(name: str, value: float, target: str, baseline: float, base_name: str) -> None:
+    ratio = value / baseline if baseline else float("nan")
+    print(f"{name:<40} {value:8.3f} s  target {target:<8} baseline {base_name:<22} "
+          f"{baseline:8.3f} s  ratio {ratio:6.2f}", flush=True)
+
+
+def timed(fn):
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    t, c = time.perf_counter() - t0, time.process_time() - c0
+    print(f"  ({fn.__name__ if fn.__name__ != '<lambda>' else 'step'}: {t:.3f} s wall, "
+          f"{c:.3f} s CPU in this process)", flush=True)
+    return t, out
+
+
+def write_xlsx(people: list[dict[str, str]], path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Ark1")
+    ws.append(list(FIELDS))
+    for p in people:
+        ws.append([p[f] for f in FIELDS])
+    wb.save(path)
+
+
+def openpyxl_alone(path: Path) -> int:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    n = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True))
+    wb.close()
+    return n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
+    args = ap.parse_args()
+    rows, deck_people = (10_000, 1_000) if args.quick else (100_000, 5_000)
+
+    from orgpath.org import org_graph
+    from orgpath.peoplefile import read_org
+    from orgpath.render.paged import page_order, paged_pdf
+    from orgpath.render.pptx import org_pptx
+    from orgpath.render.sheets import org_csv, org_xlsx
+
+    load = os.getloadavg()[0]
+    print(f"# make_org.py seed 1; {rows:,} rows, {deck_people:,} people; "
+          f"load average {load:.2f} on {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.xlsx"
+        write_xlsx(make_org(rows, seed=1), path)
+        base, n = timed(lambda: openpyxl_alone(path))
+        t, (org, diags) = timed(lambda: read_org(path))
+        assert org is not None, diags[:3]
+        assert len(org.people) == n - 1
+        report(f"read_org .xlsx, {rows:,} rows", t, "<= 5 s", base, "openpyxl read-only")
+
+        small = Path(tmp) / "deck.csv"
+        import csv
+
+        with open(small, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, FIELDS, lineterminator="\n")
+            w.writeheader()
+            w.writerows(make_org(deck_people, seed=1))
+        G = org_graph(read_org(small)[0])
+        pages = len(page_order(G))
+        base, _ = timed(lambda: paged_pdf(G, max_pages=pages))
+        t, deck = timed(lambda: org_pptx(G, max_slides=pages))
+        report(f"org_pptx, {deck_people:,} people ({pages} slides)", t, "<= 10 s", base,
+               "paged PDF, same org")
+        tx, _ = timed(lambda: org_xlsx(G))
+        report(f"org_xlsx, {deck_people:,} people", tx, "", t, "the deck")
+        tc, _ = timed(lambda: org_csv(G))
+        report(f"org_csv, {deck_people:,} people", tc, "", t, "the deck")
+        print(f"# deck {len(deck):,} bytes; load average at the end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,369 @@
+"""HR files in: Excel workbooks, legacy encodings, HR column names, SCIM and Graph JSON.
+
+Every input file is made here (openpyxl, json, encode) and read through
+``peoplefile.read_org``, the one public entry point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from orgpath.cli.people import people
+from orgpath.diagnostics import ERROR, WARNING
+from orgpath.hrfiles import ENTERPRISE
+from orgpath.peoplefile import read_org
+
+
+def xlsx(path: Path, rows: list[list], sheet: str = "Ark1", extra: dict | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for r in rows:
+        ws.append(r)
+    for name, more in (extra or {}).items():
+        other = wb.create_sheet(name)
+        for r in more:
+            other.append(r)
+    wb.save(path)
+    return path
+
+
+def strs(diags, severity=None) -> list[str]:
+    return [str(d) for d in diags if severity is None or d.severity == severity]
+
+
+DANISH = ["Medarbejdernummer", "Fulde navn", "Nærmeste leder", "Stillingsbetegnelse",
+          "Afdeling", "E-mail"]
+
+
+# --- Excel ------------------------------------------------------------------------------
+
+
+def test_xlsx_with_danish_headers_loads(tmp_path):
+    p = xlsx(tmp_path / "firma.xlsx", [
+        DANISH,
+        ["00123", "Søren Kierkegaard", None, "Direktør", "Ledelse", "sk@firma.dk"],
+        ["00124", "Karen Blixen", "00123", "Økonomichef", "Økonomi", "kb@firma.dk"],
+    ])
+    org, diags = read_org(p)
+    assert diags == []
+    assert [(x.id, x.name, x.manager_id, x.title, x.department, x.email)
+            for x in org.people] == [
+        ("00123", "Søren Kierkegaard", None, "Direktør", "Ledelse", "sk@firma.dk"),
+        ("00124", "Karen Blixen", "00123", "Økonomichef", "Økonomi", "kb@firma.dk"),
+    ]
+    assert org.id == "firma"
+
+
+def test_xlsx_numeric_id_becomes_text_with_a_warning_naming_the_cell(tmp_path):
+    p = xlsx(tmp_path / "agency.xlsx", [
+        ["Employee #", "Name", "Reports To"],
+        ["00123", "Ann", None],   # a text cell: leading zeros kept
+        [124.0, "Bob", "00123"],  # a number cell
+        [125, "Cy", 124.0],
+    ])
+    org, diags = read_org(p)
+    assert [x.id for x in org.people] == ["00123", "124", "125"]
+    assert org.people[2].manager_id == "124"
+    assert strs(diags) == [
+        f"{p}:Ark1:R3:C1: warning: Employee # cells are numbers (124.0 read as '124'); "
+        "leading zeros are lost, so format the column as text",
+        f"{p}:Ark1:R4:C3: warning: Reports To cells are numbers (124.0 read as '124'); "
+        "leading zeros are lost, so format the column as text",
+    ]
+
+
+def test_xlsx_errors_name_sheet_row_and_column(tmp_path):
+    rows = [["id", "Navn", "Leder"], ["1", "Ann", None]]
+    rows += [[str(i), f"P{i}", "1"] for i in range(2, 6)]
+    rows.append(["7", "Eve", "nobody"])  # sheet row 7, manager in column 3
+    p = xlsx(tmp_path / "agency.xlsx", rows)
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}:Ark1:R7:C3: error: 'Eve' (7): unknown manager 'nobody'"]
+    assert diags[0].as_dict()["sheet"] == "Ark1"
+
+
+def test_xlsx_duplicate_id_and_missing_name_point_at_their_columns(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [["Navn", "id", "Leder"], ["Ann", "1", None],
+                                   ["Bob", "1", "1"], [None, "3", "1"]])
+    _, diags = read_org(p)
+    assert strs(diags, ERROR) == [
+        f"{p}:Ark1:R3:C2: error: duplicate id '1' (rows 2 and 3)",
+        f"{p}:Ark1:R4:C1: error: (3): missing name",
+    ]
+
+
+def test_xlsx_date_in_id_column_is_an_error(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"], ["1", "Ann", None],
+                                   [dt.datetime(2024, 1, 5), "Bob", "1"]])
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags, ERROR)[0] == (
+        f"{p}:Ark1:R3:C1: error: id cell is a date (2024-01-05 00:00:00); format the column "
+        "as text and type the ids again")
+
+
+def test_xlsx_dates_elsewhere_become_iso_text(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager", "department"],
+                                   ["1", "Ann", None, dt.datetime(2024, 1, 5)]])
+    org, _ = read_org(p)
+    assert org.people[0].department == "2024-01-05"
+
+
+def test_xlsx_manifest_names_the_sheet(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [["notes"], ["not people"]],
+             extra={"Medarbejdere": [["id", "navn", "leder"], ["1", "Ann", None]]})
+    (tmp_path / "x.org.yaml").write_text("sheet: Medarbejdere\n")
+    org, diags = read_org(p)
+    assert diags == []
+    assert [x.name for x in org.people] == ["Ann"]
+
+
+def test_xlsx_unknown_sheet_names_the_sheets_there(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"]])
+    (tmp_path / "x.org.yaml").write_text("sheet: Staff\n")
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}: error: no sheet 'Staff' in the workbook (it has 'Ark1')"]
+
+
+def test_not_a_workbook_is_a_clean_error(tmp_path):
+    p = tmp_path / "x.xlsx"
+    p.write_text("id,name,manager\n1,Ann,\n")
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}: error: not an Excel workbook (.xlsx is a zip file; save the "
+                           "file as 'Excel Workbook (.xlsx)')"]
+
+
+def test_workbook_unpacking_beyond_the_limit_is_refused(tmp_path, monkeypatch):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"], ["1", "Ann", None]])
+    monkeypatch.setenv("ORGPATH_MAX_PEOPLE_BYTES", "2000")
+    org, diags = read_org(p)
+    assert org is None
+    assert "larger than 2,000 bytes, the limit (setting max_people_bytes" in strs(diags)[0]
+
+
+def test_cli_validate_reads_a_workbook(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [DANISH, ["1", "Ann", None, "CEO", "Ledelse", "a@x.dk"]])
+    r = CliRunner().invoke(people, ["validate", str(p)])
+    assert r.exit_code == 0
+    assert r.stdout.strip() == f"{p}: ok, 1 people"
+
+
+# --- encodings --------------------------------------------------------------------------
+
+
+def test_cp1252_csv_loads_with_a_warning_saying_how_to_silence_it(tmp_path):
+    p = tmp_path / "kontor.csv"
+    p.write_bytes("Medarbejdernummer;Navn;Leder\n1;Søren Ærø;\n2;Åse;1\n".encode("cp1252"))
+    org, diags = read_org(p)
+    assert [x.name for x in org.people] == ["Søren Ærø", "Åse"]
+    assert strs(diags) == [
+        f"{p}:2: warning: the file is not UTF-8 (byte 0xf8 at byte offset 32); read it as "
+        "Windows-1252 (cp1252). To silence this, add 'encoding: cp1252' to kontor.org.yaml "
+        "or save the file as UTF-8"]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_manifest_encoding_reads_quietly(tmp_path, encoding):
+    p = tmp_path / "kontor.csv"
+    p.write_bytes("id,name,manager_id\n1,Søren,\n2,Jørgen,1\n".encode(encoding))
+    (tmp_path / "kontor.org.yaml").write_text(f"encoding: {encoding}\n")
+    org, diags = read_org(p)
+    assert diags == []
+    assert [x.name for x in org.people] == ["Søren", "Jørgen"]
+
+
+def test_manifest_encoding_that_does_not_fit_is_an_error(tmp_path):
+    p = tmp_path / "k.csv"
+    p.write_bytes(b"id,name,manager_id\n1,\x81,\n")
+    (tmp_path / "k.org.yaml").write_text("encoding: cp1252\n")
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}:2: error: the file is not cp1252 text (invalid byte 0x81 at "
+                           "byte offset 21); fix the manifest's encoding"]
+
+
+def test_unknown_manifest_encoding_is_an_error(tmp_path):
+    p = tmp_path / "k.csv"
+    p.write_text("id,name,manager_id\n1,Ann,\n")
+    (tmp_path / "k.org.yaml").write_text("encoding: ebcdic\n")
+    org, diags = read_org(p)
+    assert org is None
+    assert "encoding 'ebcdic' is not one of cp1252, latin-1, utf-8" in strs(diags)[0]
+
+
+# --- column names and managers by email or name -----------------------------------------
+
+
+def test_bamboohr_style_headers_with_supervisor_email(tmp_path):
+    p = tmp_path / "bamboo.csv"
+    p.write_text("Employee #,Full Name,Job Title,Department,Work Email,Supervisor Email\n"
+                 "10,Ann Lee,CEO,Exec,ann@x.com,\n"
+                 "11,Bob Ray,CTO,Tech,bob@x.com,ANN@x.com\n"
+                 "12,Cy Oh,Dev,Tech,cy@x.com,bob@x.com\n")
+    org, diags = read_org(p)
+    assert diags == []
+    assert [(x.id, x.manager_id) for x in org.people] == [("10", None), ("11", "10"),
+                                                          ("12", "11")]
+
+
+def test_manager_by_name_is_resolved_when_unambiguous(tmp_path):
+    p = tmp_path / "n.csv"
+    p.write_text("id,navn,nærmeste leder\n1,Ann Lee,\n2,Bob Ray,Ann  Lee\n3,Cy,2\n")
+    org, diags = read_org(p)
+    assert diags == []
+    assert [x.manager_id for x in org.people] == [None, "1", "2"]
+
+
+def test_manager_written_last_comma_first(tmp_path):
+    p = tmp_path / "n.csv"
+    p.write_text('Employee #,Name,Reports To\n1,Ann Lee,\n2,Bob Ray,"Lee, Ann"\n')
+    org, diags = read_org(p)
+    assert diags == []
+    assert org.people[1].manager_id == "1"
+
+
+def test_ambiguous_manager_name_names_the_candidates(tmp_path):
+    p = tmp_path / "n.csv"
+    p.write_text("id,name,manager\n1,Ann Lee,\n2,Ann Lee,1\n3,Bob,Ann Lee\n")
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [
+        f"{p}:4: error: 'Bob' (3): manager 'Ann Lee' could be any of 'Ann Lee' (1) row 2, "
+        "'Ann Lee' (2) row 3; give the manager's id"]
+
+
+def test_unknown_manager_name_is_still_an_unknown_manager(tmp_path):
+    p = tmp_path / "n.csv"
+    p.write_text("id,name,manager\n1,Ann Lee,\n2,Bob,Zed Zed\n")
+    _, diags = read_org(p)
+    assert strs(diags) == [f"{p}:3: error: 'Bob' (2): unknown manager 'Zed Zed'"]
+
+
+# --- SCIM and Microsoft Graph -----------------------------------------------------------
+
+
+def scim_user(uid: str, name: str, manager: str | None, *, title="Engineer", dept="R&D"):
+    user = {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+        "id": uid, "userName": f"{uid}@example.com", "displayName": name, "title": title,
+        "emails": [{"value": f"{uid}@example.com", "type": "work", "primary": True}],
+        ENTERPRISE: {"employeeNumber": uid.upper(), "department": dept},
+    }
+    if manager is not None:
+        user[ENTERPRISE]["manager"] = {"value": manager, "displayName": "?"}
+    return user
+
+
+def write_json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    return path
+
+
+def test_scim_list_response_with_enterprise_manager(tmp_path):
+    p = write_json(tmp_path / "dir.scim.json", {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": 3, "itemsPerPage": 3, "startIndex": 1,
+        "Resources": [scim_user("u1", "Ann Ceo", None, title="CEO", dept="Board"),
+                      scim_user("u2", "Bo Øster", "u1", title="CTO"),
+                      scim_user("u3", "Cy", "u2")],
+    })
+    org, diags = read_org(p)
+    assert diags == []
+    assert org.id == "dir"
+    assert [(x.id, x.name, x.manager_id, x.title, x.department, x.email)
+            for x in org.people] == [
+        ("u1", "Ann Ceo", None, "CEO", "Board", "u1@example.com"),
+        ("u2", "Bo Øster", "u1", "CTO", "R&D", "u2@example.com"),
+        ("u3", "Cy", "u2", "Engineer", "R&D", "u3@example.com"),
+    ]
+
+
+def test_scim_errors_carry_the_line_of_the_user(tmp_path):
+    data = {"Resources": [scim_user("u1", "Ann", None), scim_user("u2", "Bo", "ghost")]}
+    p = write_json(tmp_path / "dir.scim.json", data)
+    org, diags = read_org(p)
+    assert org is None
+    text = p.read_text().splitlines()
+    line = next(i for i, t in enumerate(text, 1) if '"id": "u2"' in t)
+    # the error is on the line where the user's object opens
+    assert text[diags[0].line - 1].strip() == "{"
+    assert diags[0].line < line
+    assert line - diags[0].line < 10
+    assert str(diags[0]).endswith("error: 'Bo' (u2): unknown manager 'ghost'")
+
+
+def test_scim_not_a_list_response(tmp_path):
+    p = write_json(tmp_path / "dir.scim.json", {"users": []})
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f'{p}:1: error: a SCIM ListResponse: expected {{"Resources": [...]}} '
+                           "or a list of users"]
+
+
+def graph_user(uid: str, name: str, manager: dict | None, **more):
+    user = {"id": uid, "displayName": name, "jobTitle": "Consultant", "department": "Sales",
+            "mail": f"{name.split()[0].lower()}@contoso.com",
+            "userPrincipalName": f"{uid}@contoso.onmicrosoft.com", **more}
+    if manager is not None:
+        user["manager"] = manager
+    return user
+
+
+def test_graph_users_with_expanded_manager(tmp_path):
+    boss = "0a1b2c3d-0000-0000-0000-000000000001"
+    p = write_json(tmp_path / "entra.graph.json", {
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(manager())",
+        "value": [
+            graph_user(boss, "Adele Vance", None, jobTitle="CEO"),
+            graph_user("0a1b2c3d-0000-0000-0000-000000000002", "Alex Wilber",
+                       {"@odata.type": "#microsoft.graph.user", "id": boss,
+                        "displayName": "Adele Vance"}, mail=None),
+        ],
+    })
+    org, diags = read_org(p)
+    assert diags == []
+    assert [(x.name, x.manager_id, x.title, x.email) for x in org.people] == [
+        ("Adele Vance", None, "CEO", "adele@contoso.com"),
+        ("Alex Wilber", boss, "Consultant",
+         "0a1b2c3d-0000-0000-0000-000000000002@contoso.onmicrosoft.com"),
+    ]
+
+
+def test_graph_errors_carry_line_numbers(tmp_path):
+    p = tmp_path / "entra.graph.json"
+    p.write_text('{"value": [\n'
+                 '  {"id": "1", "displayName": "Ann"},\n'
+                 '  {"id": "2", "displayName": "Bob", "manager": "1"},\n'
+                 '  {"id": "2", "displayName": "Cy", "manager": {"id": "1"}}\n'
+                 ']}\n')
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [
+        f"{p}:3: error: manager must be an object (use $expand=manager)",
+        f"{p}:4: error: duplicate id '2' (rows 3 and 4)",
+    ]
+
+
+def test_graph_json_syntax_error_has_its_line(tmp_path):
+    p = tmp_path / "entra.graph.json"
+    p.write_text('{"value": [\n  {"id": "1",}\n]}\n')
+    org, diags = read_org(p)
+    assert org is None
+    assert diags[0].line == 2
+    assert "not valid JSON" in diags[0].message
+
+
+def test_warnings_stay_warnings(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"], [1, "Ann", None]])
+    _, diags = read_org(p)
+    assert [d.severity for d in diags] == [WARNING]
