@@ -451,3 +451,13 @@ def test_bundled_planner_opens_on_an_entry_role_and_a_role_above(client):
     assert re.search(r'id="path-to".*?<option value="associate-account-manager" selected>',
                      body, re.S)
     assert "Best path" in body
+
+
+def test_ladder_page_links_and_headcount_per_level(client):
+    body = html(client.get(P))
+    assert 'href="/ladders/product-engineering/matrix"' in body
+    assert 'href="/ladders/product-engineering/compare"' in body
+    assert '<span class="meta" data-headcount="2">2 people</span>' in body  # level 3: seniors
+    assert '<span class="meta" data-headcount="0">0 people</span>' in body  # level 2
+    bundled = html(client.get(B))
+    assert "data-headcount" not in bundled  # no org of this folder uses the bundled ladder

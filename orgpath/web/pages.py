@@ -79,8 +79,11 @@ def ladder(ladder: str):
     grid = [(level, [[r for r in ids if G.nodes[r]["track"] == t] for t in tracks])
             for level, ids in levels.items()]
     svg, svg_error = inline_svg(ladder, entry, ChartArgs(lang=lang))
+    people = people_on(ladder)
     return render_template(
         "ladder.html", ladder=lad, lid=ladder, titles=_titles(G, lang), tracks=tracks, grid=grid,
+        people=people,
+        level_headcount=frameworks.headcount_by_level(G, people) if people else None,
         svg=svg, svg_error=svg_error, exports=_exports(ladder, lang),
         options=_role_options(G, lang), entry_roles=queries.entry_roles(G),
     )
