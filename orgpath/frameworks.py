@@ -281,6 +281,19 @@ class Gap:
     no_path: NoPathReason | None
 
 
+def level_choices(G: nx.MultiDiGraph) -> list[int]:
+    """The levels one can rate oneself at: the scale's, else 1 up to the highest expected.
+
+    >>> level_choices(demo_framework())
+    [1, 2, 3]
+    """
+    lad = ladder_of(G)
+    if lad.scale:
+        return [s.level for s in lad.scale]
+    top = max((lv for r in G for lv in G.nodes[r]["role"].skill_levels.values()), default=1)
+    return list(range(1, top + 1))
+
+
 def check_levels(G: nx.MultiDiGraph, have: dict[str, int]) -> dict[str, int]:
     """Check a self-assessment: known skills (when the ladder declares them), levels on scale.
 
@@ -416,6 +429,35 @@ def explain_no_path(G: nx.MultiDiGraph, a: str, b: str) -> NoPathReason:
                   key=lambda r: (dist[r], abs(G.nodes[r]["level"] - blevel), r))[:NEAREST]
     reverse = queries.shortest_path(G, b, a).roles if nx.has_path(D, b, a) else None
     return NoPathReason(a, b, reasons, other, near, reverse)
+
+
+#: Each reason in plain English (the CLI and the API's problem detail; pages translate).
+REASON_TEXT = {
+    SAME_ROLE: "it is the same role",
+    BELOW: "the target is below the start role: moves go up or sideways",
+    ENTRY_ROLE: "the target is an entry role: no move leads to it",
+    OTHER_TRACK: "the target is reached only from another track",
+    SAME_LEVEL: "the target is at the same level and no sideways move leads there",
+    UNREACHABLE: "no sequence of moves leads from the start role to the target",
+}
+
+
+def reasons_text(G: nx.MultiDiGraph, why: NoPathReason, lang: str = "en") -> list[str]:
+    """The reasons of ``why`` as English sentences (track names in ``lang``).
+
+    >>> F = demo_framework()
+    >>> reasons_text(F, explain_no_path(F, "manager", "staff"))
+    ['the target is reached only from another track (Individual contributor)',
+     'the target is at the same level and no sideways move leads there']
+    """
+    lad = ladder_of(G)
+    out = []
+    for code in why.reasons:
+        text = REASON_TEXT[code]
+        if code == OTHER_TRACK and why.other_tracks:
+            text += " (" + ", ".join(lad.track_name(t, lang) for t in why.other_tracks) + ")"
+        out.append(text)
+    return out
 
 
 def default_source(G: nx.MultiDiGraph, came_from: str | None = None) -> str | None:

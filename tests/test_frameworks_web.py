@@ -461,3 +461,17 @@ def test_ladder_page_links_and_headcount_per_level(client):
     assert '<span class="meta" data-headcount="0">0 people</span>' in body  # level 2
     bundled = html(client.get(B))
     assert "data-headcount" not in bundled  # no org of this folder uses the bundled ladder
+
+
+def test_paths_api_no_path_problem_says_why(client, doc):
+    resp = client.get("/api/v1/ladders/product-engineering/paths"
+                      "?from=engineering-manager&to=staff-engineer")
+    assert resp.status_code == 404
+    problem = resp.get_json()
+    assert problem["type"] == "urn:orgpath:problem:no-path"
+    assert problem["detail"] == (
+        "There is no career path from 'engineering-manager' to 'staff-engineer': the target is "
+        "reached only from another track (Individual contributor); the target is at the same "
+        "level and no sideways move leads there.")
+    assert problem["suggestions"] == ["director-of-engineering"]
+    check_against_document(doc, "/api/v1/ladders/{ladder}/paths", resp)

@@ -15,15 +15,6 @@ from orgpath.render import formats
 from orgpath.render.matrix import MATRIX_FORMATS, render_matrix
 from orgpath.store import Store
 
-REASON_TEXT = {
-    frameworks.SAME_ROLE: "it is the same role",
-    frameworks.BELOW: "the target is below the start role: moves go up or sideways",
-    frameworks.ENTRY_ROLE: "the target is an entry role: no move leads to it",
-    frameworks.OTHER_TRACK: "the target is reached only from another track",
-    frameworks.SAME_LEVEL: "the target is at the same level and no sideways move leads there",
-    frameworks.UNREACHABLE: "no sequence of moves leads from the start role to the target",
-}
-
 
 def _level(lad: Ladder, level: int | None) -> str:
     return "-" if level is None else str(level)
@@ -31,11 +22,7 @@ def _level(lad: Ladder, level: int | None) -> str:
 
 def _explain(G: nx.MultiDiGraph, why: frameworks.NoPathReason, lang: str) -> None:
     click.echo(f"No career path from {_title(G, why.a, lang)} to {_title(G, why.b, lang)}:")
-    lad: Ladder = G.graph["ladder"]
-    for code in why.reasons:
-        text = REASON_TEXT[code]
-        if code == frameworks.OTHER_TRACK and why.other_tracks:
-            text += " (" + ", ".join(lad.track_name(t, lang) for t in why.other_tracks) + ")"
+    for text in frameworks.reasons_text(G, why, lang):
         click.echo(f"  - {text}")
     if why.nearest:
         click.echo("  Nearest roles you can reach: "

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from orgpath import frameworks, serialize
@@ -63,13 +63,14 @@ bp.after_request(remember_lang)
 def have_arg(G: nx.MultiDiGraph) -> dict[str, int]:
     """The self-assessment in ``have``: ``skill:level`` values, repeated or comma-separated."""
     out: dict[str, int] = {}
+    limit = current_app.config["MAX_QUERY_LENGTH"]
     for raw in request.args.getlist("have"):
         for item in raw.split(","):
             item = item.strip()
             if not item:
                 continue
             skill, sep, level = item.partition(":")
-            if not sep or not level.strip().isdigit() or len(item) > 200:
+            if not sep or not level.strip().isdigit() or len(item) > limit:
                 raise bad_param("have", f"have must be skill:level values such as coding:2, "
                                 f"not {item[:40]!r}.")
             out[skill.strip()] = int(level)

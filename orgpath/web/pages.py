@@ -126,6 +126,7 @@ def role(ladder: str, role: str):
         exports=_exports(ladder, lang, view="focus", focus=rid),
         expected=frameworks.expected_levels(G, rid),
         assess_skills=_assess_skills(G, rid, reachable), assessed=assessed,
+        level_choices=frameworks.level_choices(G),
         gap_to=gap_to or up, gap=gap, people=people_on(ladder).get(rid),
         jsonld=occupation_jsonld(G, rid, lang),
     )
