@@ -228,9 +228,8 @@ class History:
                 graph = org_graph(value)
             else:
                 graph = ladder_graph(value)
-            return Entry(path=entry.path, stamp=(0, 0), kind=entry.kind, id=entry.id,
-                         value=value, graph=graph, version=f"git-{v.blob[:16]}-{mid or ''}"[:40],
-                         loaded_at=v.commit.time.timestamp())
+            return Entry(path=entry.path, kind=entry.kind, id=entry.id, value=value,
+                         graph=graph, version=f"git-{v.blob[:16]}-{mid or ''}"[:40])
 
         return self._entries.get((entry.kind, entry.id, v.blob, mid), make)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from orgpath import settings
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -16,9 +17,10 @@ def _bundled(name: str) -> Path:
 
 
 def default_graphs_dir() -> Path:
-    """The folder of ladder and org files: ``$ORGPATH_GRAPHS`` or the bundled one."""
-    env = os.environ.get("ORGPATH_GRAPHS")
-    return Path(env) if env else _bundled("graphs")
+    """The folder of ladder and org files: the ``graphs`` setting (``$ORGPATH_GRAPHS``), else
+    the bundled one."""
+    folder = settings.get("graphs")
+    return Path(folder) if folder else _bundled("graphs")
 
 
 def templates_dir() -> Path:

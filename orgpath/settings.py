@@ -149,6 +149,10 @@ SETTINGS: tuple[Setting, ...] = (
             "is still being written is never taken.", minimum=0),
     Setting("load_timeout", 60.0, "float",
             "Seconds one file may take to load before it is given up as failed.", minimum=1),
+    Setting("startup_wait", 1.0, "float",
+            "Seconds a starting web worker waits for the folder's first load before it "
+            "answers; files still loading then are served once loaded (/healthz says "
+            "loading).", minimum=0),
     Setting("allow_outside_links", False, "bool",
             "Follow files and symlinks that resolve outside the graphs folder."),
     Setting("max_ladder_bytes", 4 * MiB, "bytes", "Largest ladder file read.", minimum=1),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -260,7 +261,11 @@ def test_people_file_edit_is_seen(org_client, org_graphs_dir):
                     encoding="utf-8")
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
-    assert org_client.get(OA + "/people/am2").get_json()["name"] == "Bo Bjerg"
+    # The store's loader thread reads the edit (never a request): wait for it.
+    deadline = time.monotonic() + 30
+    while org_client.get(OA + "/people/am2").get_json()["name"] != "Bo Bjerg":
+        assert time.monotonic() < deadline, "the edit was never served"
+        time.sleep(0.05)
     assert b"Bo Bjerg" in org_client.get("/orgs/acme/people/am2").data
 
 

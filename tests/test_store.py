@@ -91,3 +91,29 @@ def test_broken_file_never_loaded_is_reported(folder):
 def test_missing_folder_is_empty_not_a_crash(tmp_path):
     store = Store(tmp_path / "missing")
     assert store.ladder_ids() == []
+
+
+def test_versions_agree_between_stores_and_change_with_the_file(folder):
+    """Each gunicorn worker has its own store: their ETags must agree."""
+    first, second = Store(folder), Store(folder)
+    version = first.entry("ladder", "engineering").version
+    assert second.entry("ladder", "engineering").version == version
+    path = folder / "engineering.yaml"
+    path.write_text(path.read_text().replace("Director of Engineering", "Head of Engineering"))
+    touch_later(path)
+    assert first.entry("ladder", "engineering").version != version
+    assert second.entry("ladder", "engineering").version == \
+        first.entry("ladder", "engineering").version
+
+
+def test_entries_are_immutable_versions(folder):
+    """A request holding an entry keeps one consistent version while the file changes."""
+    store = Store(folder)
+    held = store.entry("ladder", "engineering")
+    path = folder / "engineering.yaml"
+    path.write_text(path.read_text().replace("Director of Engineering", "Head of Engineering"))
+    touch_later(path)
+    assert store.graph("engineering").nodes["director"]["title"] == "Head of Engineering"
+    assert held.graph.nodes["director"]["title"] == "Director of Engineering"
+    with pytest.raises(AttributeError):
+        held.version = "x"

@@ -33,9 +33,10 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
       orgpath serve
     """
     exit_on_sigterm(ctx)
-    # The store reads nothing until a command asks it for a ladder or org, so
-    # `--help` and `validate FILE` never read the graphs folder.
-    ctx.obj = Store(graphs or default_graphs_dir())
+    # The store reads nothing until a command asks it for a ladder, so `--help` and
+    # `validate FILE` never read the graphs folder; and it reads ladders only (a command
+    # that names an org by id reads the folder's orgs then: see cli/people.py).
+    ctx.obj = Store(graphs or default_graphs_dir(), kinds=("ladder",))
 
 
 from orgpath.cli import diff, export, frameworks, ladder, people, serve  # noqa: E402

@@ -64,7 +64,7 @@ def _ladder_graph(ctx: click.Context, folder: Path | None, name: str) -> nx.Mult
     if folder is None or kind_of(name) != "org":
         return None
     mname = manifest_name(name)
-    stores = [Store(folder)]
+    stores = [Store(folder, kinds=("ladder",))]
     if isinstance(ctx.obj, Store):
         stores.append(ctx.obj)
     from orgpath.peoplefile import load_manifest

@@ -54,8 +54,11 @@ def _people_path(ctx: click.Context, people: str) -> Path:
     if path.exists():
         return path
     if "/" not in people and "\\" not in people:
-        try:
-            return _store(ctx).entry("org", people).path
+        from orgpath.store import Store
+
+        ladders = _store(ctx)
+        try:  # an org id: read the folder's orgs too (the CLI's store reads ladders only)
+            return Store(ladders.folder, values=ladders.values).entry("org", people).path
         except LookupError:
             pass
     raise click.ClickException(f"no such people file or org: {people}")

@@ -55,8 +55,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.logger.handlers or app.logger.level == logging.NOTSET:
         logging.getLogger("orgpath").setLevel(logging.INFO)
 
-    store = Store(folder)
-    store.refresh()
+    # The store loads in a thread of its own, never on a request (see orgpath/store.py).
+    values = {s.name: app.config[s.key] for s in settings.SETTINGS if s.key in app.config}
+    store = Store(folder, values=values, background=True)
+    # Tests (TESTING) wait for the whole first load; a server answers after startup_wait.
+    store.wait_ready(None if app.testing else app.config["STARTUP_WAIT"])
     app.extensions["orgpath"] = store
     app.extensions["orgpath.api_cache"] = ResponseCache(app.config["API_CACHE_BYTES"])
     app.extensions["orgpath.chart_cache"] = ResponseCache(app.config["CHART_CACHE_BYTES"])

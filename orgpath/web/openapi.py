@@ -168,7 +168,8 @@ def _path_schemas() -> dict[str, Any]:
 def _health_schema() -> dict[str, Any]:
     return {
         "Health": obj({
-            "status": {"enum": ["ok", "degraded"]},
+            "status": {"enum": ["ok", "loading", "degraded"]},
+            "loading": {**IDS, "description": "Files waiting for their first load."},
             "ladders": {"type": "array", "items": obj({"id": STR, "file": STR,
                                                          "roles": INT})},
             "orgs": {"type": "array", "items": obj({"id": STR, "file": STR, "people": INT})},
@@ -179,7 +180,7 @@ def _health_schema() -> dict[str, Any]:
                     "properties": {"text": STR, "line": nullable("integer"),
                                    "message": STR}}},
             })},
-        }),
+        }, required=["status", "ladders", "orgs", "errors"]),
     }
 
 
