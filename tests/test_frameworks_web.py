@@ -89,7 +89,7 @@ def check_against_document(doc, template: str, resp) -> None:
 ANSWERS = [
     ("/api/v1/ladders/{ladder}/matrix", API + "/matrix", 200),
     ("/api/v1/ladders/{ladder}/matrix", API + "/matrix?track=manager&category=people&lang=da", 200),
-    ("/api/v1/ladders/{ladder}/matrix", API + "/matrix?track=sales", 400),
+    ("/api/v1/ladders/{ladder}/matrix", API + "/matrix?track=sales", 404),
     ("/api/v1/ladders/{ladder}/matrix", "/api/v1/ladders/nope/matrix", 404),
     ("/api/v1/ladders/{ladder}/compare", API + "/compare?a=engineer-2&b=senior-engineer", 200),
     ("/api/v1/ladders/{ladder}/compare", API + "/compare?a=staff-engineer&b=engineer-1", 200),
@@ -110,7 +110,7 @@ ANSWERS = [
      400),
     ("/api/v1/ladders/{ladder}/gap", API + "/gap?to=staff-engineer", 400),
     ("/ladders/{ladder}/matrix.{format}", P + "/matrix.doc", 400),
-    ("/ladders/{ladder}/matrix.{format}", P + "/matrix.csv?category=nope", 400),
+    ("/ladders/{ladder}/matrix.{format}", P + "/matrix.csv?category=nope", 404),
 ]
 
 
@@ -252,10 +252,17 @@ def test_matrix_page_shows_headcount_of_the_org_using_the_ladder(client):
     assert re.search(r'<td class="num" title="People in this role">2</td>', row)
 
 
-def test_matrix_page_unknown_filter_is_a_friendly_400(client):
+def test_matrix_page_unknown_filter_is_a_friendly_404(client):
     resp = client.get(P + "/matrix?category=sales&lang=en")
-    assert resp.status_code == 400
-    assert "no skill category &#39;sales&#39;" in resp.get_data(as_text=True)
+    assert resp.status_code == 404
+    assert "The ladder has no category &#39;sales&#39; (craft; people; business)." in \
+        resp.get_data(as_text=True)
+
+
+def test_matrix_api_unknown_track_suggests(client):
+    problem = client.get(API + "/matrix?track=manger").get_json()
+    assert problem["type"] == "urn:orgpath:problem:track-not-found"
+    assert problem["suggestions"] == ["manager"]
 
 
 def test_compare_page_side_by_side(client):

@@ -20,7 +20,7 @@ import networkx as nx
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from orgpath import frameworks, serialize
+from orgpath import frameworks, queries, serialize
 from orgpath.model import Ladder
 from orgpath.render import formats
 from orgpath.render.matrix import MATRIX_FORMATS, render_matrix
@@ -35,7 +35,7 @@ from orgpath.web.common import (
     store,
     text_arg,
 )
-from orgpath.web.errors import bad_param
+from orgpath.web.errors import Problem, bad_param
 from orgpath.web.i18n import api_lang, page_lang, remember_lang
 from orgpath.web.openapi import (
     FLAG,
@@ -81,13 +81,19 @@ def have_arg(G: nx.MultiDiGraph) -> dict[str, int]:
 
 
 def matrix_of(G: nx.MultiDiGraph) -> frameworks.Matrix:
-    """The matrix for the ``track`` and ``category`` parameters; 400 when one is unknown."""
+    """The matrix for the ``track`` and ``category`` parameters; 404 when one is unknown."""
     track, category = text_arg("track"), text_arg("category")
-    try:
-        return frameworks.competency_matrix(G, track=track, category=category)
-    except ValueError as exc:
-        name = "track" if track is not None and "track" in str(exc) else "category"
-        raise bad_param(name, f"{str(exc).capitalize()}.") from None
+    tracks = [t for t in frameworks.tracks_in_order(G) if t is not None]
+    categories = [c for c in frameworks.categories_in_order(G) if c is not None]
+    # an unknown track or category is a thing not found (like an unknown role), not a bad
+    # parameter: any text is a well-formed id
+    for what, value, known in (("track", track, tracks), ("category", category, categories)):
+        if value is not None and value not in known:
+            raise Problem(404, f"{what}-not-found", f"{what.capitalize()} not found",
+                          f"The ladder has no {what} {value[:80]!r} "
+                          f"({'; '.join(known) or 'none'}).",
+                          suggestions=queries.nearest(known, value) or known)
+    return frameworks.competency_matrix(G, track=track, category=category)
 
 
 def _lang() -> str:
