@@ -15,7 +15,7 @@ APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
 setup: $(STAMP) system-deps
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77"
 	$(BIN)/python -m pip install -q -e '.[test]'
@@ -26,6 +26,8 @@ $(STAMP): pyproject.toml
 system-deps:
 	@command -v dot >/dev/null || { $(APT) update -qq && $(APT) install -y -qq graphviz; }
 	@command -v git >/dev/null || { $(APT) update -qq && $(APT) install -y -qq git; }
+	@pkg-config --exists cairo 2>/dev/null || \
+		{ $(APT) update -qq && $(APT) install -y -qq libcairo2-dev pkg-config; }
 
 # Browser tests drive Debian's chromium; the HTTP benchmark uses wrk.
 browser-deps:

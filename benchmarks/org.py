@@ -1,16 +1,22 @@
 """How fast and how big: people files, org charts and Graphviz, measured in one run.
 
-    .venv/bin/python benchmarks/org.py [--quick]
+    .venv/bin/python benchmarks/org.py [--quick] [--writers-only] [--graphviz-max N]
 
 Each line prints the measured value, the target, a baseline measured in the
 same run and the ratio to that baseline. Orgs come from
 ``benchmarks/make_org.py`` (seed 1). ``--quick`` uses smaller orgs (a smoke
 run; the targets are for the full sizes). Nothing here is a test assertion.
+
+The last part measures the direct chart writers (SVG and PDF written from the
+layout) at 100,000 and 1,000,000 people, each next to the same export through
+the Graphviz route in the same run; ``--graphviz-max`` skips Graphviz-route
+baselines above that many people (they take many minutes), with a note.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
@@ -25,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+import pypdf  # noqa: E402
 from make_org import make_org, write_csv  # noqa: E402
 
 
@@ -92,11 +99,90 @@ def run_graphviz(args: list[str], src: str, timeout: float = 900) -> float:
     return time.perf_counter() - t
 
 
+def export_proc(csv_path: Path, out: Path, *extra: str) -> tuple[float, float]:
+    """``orgpath export org`` as a whole process: wall seconds and peak memory (MB)."""
+    t = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "orgpath",
+                           "export", "org", "--people", str(csv_path), "--max-nodes",
+                           "100000000", "-o", str(out), *extra],
+                          capture_output=True, text=True, cwd=HERE.parent,
+                          env={**os.environ, "ORGPATH_MAX_ORG_PDF_PAGES": "100000000"})
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"export failed: {proc.stderr[-2000:]}")
+    return wall, int(proc.stderr.strip().splitlines()[-1]) / 1024
+
+
+def writers(folder: Path, sizes: tuple[int, ...], graphviz_max: int, runner,
+            paged_graphviz_max: int = 100_000) -> None:
+    """Direct SVG/PDF writers against the Graphviz route, in process and as whole processes."""
+    from orgpath.org import org_graph
+    from orgpath.peoplefile import read_org
+    from orgpath.render import paged
+    from orgpath.render.orgchart import org_chart
+    from orgpath.render.pdfwriter import paged_pdf
+
+    svg_target = {100_000: "<= 2 s", 1_000_000: "<= 15 s"}
+    pdf_target = {100_000: "<= 10 s", 1_000_000: "<= 60 s"}
+    print(f"# direct writers; Graphviz-route baselines up to {graphviz_max:,} people; load "
+          f"average {os.getloadavg()[0]:.2f}", flush=True)
+    for n in sizes:
+        path = make_csv(folder, n)
+        out = folder / "out"
+        skip = n > graphviz_max
+        note = f"  (Graphviz route skipped above {graphviz_max:,} people: many minutes)"
+        # whole process: read + graph + layout + write the SVG file, peak memory
+        wall, peak = export_proc(path, out.with_suffix(".svg"))
+        gv_wall, gv_peak = (float("nan"),) * 2 if skip else export_proc(
+            path, out.with_suffix(".svg"), "--route", "graphviz")
+        report(f"export org SVG {n:,}, whole process", wall, "s", "", gv_wall, "graphviz")
+        report("  peak memory of that process", peak, "MB", "<= 1536 MB" if n == 1_000_000
+               else "", gv_peak, "graphviz")
+        # in process, from the loaded org (as the server draws)
+        org, _ = read_org(path)
+        G = org_graph(org)
+        del org
+        t, svg = timed(org_chart, G, "svg", max_nodes=n)
+        del svg
+        t_gv = float("nan") if skip else timed(org_chart, G, "svg", max_nodes=n,
+                                               route="graphviz", runner=runner)[0]
+        report(f"whole-org SVG {n:,}, loaded org", t, "s", svg_target.get(n, ""), t_gv, "graphviz")
+        t, pdf = timed(paged_pdf, G, max_pages=10**9)
+        pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+        del pdf
+        skip_paged = n > paged_graphviz_max
+        t_gv = float("nan") if skip_paged else timed(paged.paged_pdf, G, max_pages=10**9,
+                                                     runner=runner, route="graphviz")[0]
+        report(f"paged PDF {n:,} ({pages:,} A4 pages)", t, "s", pdf_target.get(n, ""), t_gv,
+               "graphviz")
+        if skip or skip_paged:
+            print(note if skip else f"  (Graphviz-route paged PDF skipped above "
+                  f"{paged_graphviz_max:,} people: one Graphviz run per page)", flush=True)
+        del G
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="small orgs, a smoke run")
+    ap.add_argument("--writers-only", action="store_true",
+                    help="only the direct-writer figures (the last part)")
+    ap.add_argument("--graphviz-max", type=int, default=100_000, metavar="N",
+                    help="skip Graphviz-route baselines above N people  [default: 100000]")
+    ap.add_argument("--paged-graphviz-max", type=int, default=100_000, metavar="N",
+                    help="skip the Graphviz-route paged PDF above N people  [default: 100000]")
+    ap.add_argument("--sizes", type=lambda t: tuple(int(x) for x in t.split(",")),
+                    help="org sizes for the direct-writer part, e.g. 100000,1000000")
     args = ap.parse_args(argv)
     big, mid, small = (10_000, 2_000, 1_000) if args.quick else (100_000, 20_000, 5_000)
+    sizes = args.sizes or ((10_000, 20_000) if args.quick else (100_000, 1_000_000))
+    if args.writers_only:
+        from orgpath.render.graphviz import Runner
+
+        with tempfile.TemporaryDirectory() as tmp:
+            writers(Path(tmp), sizes, args.graphviz_max,
+                    Runner(max_input=1 << 30, timeout=900, cache_bytes=0),
+                    args.paged_graphviz_max)
+        return 0
 
     from orgpath.org import all_reports, org_graph
     from orgpath.peoplefile import read_org
@@ -162,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         n_sub = len(all_reports(G, next(iter(G))))
         print(f"# {small:,}-person org: {n_sub:,} below the CEO; Python {sys.version.split()[0]}; "
               f"load average at the end {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        writers(folder, sizes, args.graphviz_max, runner, args.paged_graphviz_max)
     return 0
 
 

@@ -26,6 +26,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from orgpath.bulk import gc_paused
+from orgpath.errors import NotFoundError
 from orgpath.model import Org, Person
 from orgpath.queries import fold
 
@@ -53,14 +54,14 @@ __all__ = [
 ]
 
 
-class PersonNotFound(LookupError):
+class PersonNotFound(NotFoundError):
     """No person with that id; ``suggestions`` are close ids or names."""
 
     def __init__(self, pid: str, suggestions: list[str] | None = None):
         self.pid = pid
-        self.suggestions = suggestions or []
-        hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
-        super().__init__(f"no person with id {pid!r}{hint}")
+        hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
+        super().__init__("person", str(pid), suggestions,
+                         message=f"no person with id {pid!r}{hint}")
 
 
 def org_graph(org: Org) -> nx.DiGraph:

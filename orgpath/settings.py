@@ -184,8 +184,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_org_chart_people", 20_000, "int",
             "Most people one org chart may draw on the web (more: 422).", minimum=1),
     Setting("max_org_pdf_pages", 2_000, "int",
-            "Most pages of a paged org PDF, or slides of an org's PowerPoint deck (one per "
-            "manager).", minimum=1),
+            "Most pages of a paged org PDF (one per manager, more for teams too big for a "
+            "page), or slides of an org's PowerPoint deck.", minimum=1),
     Setting("max_people_page", 1_000, "int", "Most people one search or list answers.",
             minimum=1),
     # --- budgets

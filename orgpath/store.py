@@ -39,6 +39,7 @@ import networkx as nx
 
 from orgpath import ladderfile, settings
 from orgpath.diagnostics import ERROR, Diagnostic
+from orgpath.errors import NotFoundError
 from orgpath.graph import ladder_graph
 from orgpath.model import Ladder, Org
 from orgpath.queries import nearest
@@ -53,7 +54,7 @@ MANIFEST_SUFFIX = ".org.yaml"
 Stamp = tuple[int, int, int, int]  # (mtime_ns, size, inode, ctime_ns)
 
 
-class NotFound(LookupError):
+class NotFound(NotFoundError):
     """No ladder or org of that id; ``suggestions`` are close ids.
 
     ``broken`` names the files of that kind that failed to load, ``loading``
@@ -62,7 +63,6 @@ class NotFound(LookupError):
 
     def __init__(self, what: str, ident: str, suggestions: list[str],
                  broken: list[str] | None = None, loading: list[str] | None = None):
-        self.what, self.ident, self.suggestions = what, ident, suggestions
         self.broken = broken or []
         self.loading = loading or []
         hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
@@ -71,7 +71,7 @@ class NotFound(LookupError):
                      "run `orgpath validate` to see why")
         if self.loading:
             hint += f"; {', '.join(self.loading)} still loading: try again shortly"
-        super().__init__(f"no {what} {ident!r}{hint}")
+        super().__init__(what, ident, suggestions, message=f"no {what} {ident!r}{hint}")
 
 
 @dataclass(frozen=True)

@@ -180,11 +180,11 @@ def test_big_svg_drawn_in_parts_is_the_same_drawing(agency, ladder, monkeypatch,
     from orgpath.render import orgchart
 
     link = lambda p: f"/people/{p.id}?a=1&b=2"  # noqa: E731
-    whole = org_chart(agency, "svg", ladder_graph=ladder, link=link)
+    whole = org_chart(agency, "svg", ladder_graph=ladder, link=link, route="graphviz")
     monkeypatch.setattr(orgchart, "SPLIT_AT", 2)
     monkeypatch.setattr(orgchart, "MAX_PARTS", parts)
     monkeypatch.setattr(orgchart.os, "cpu_count", lambda: parts)
-    split = org_chart(agency, "svg", ladder_graph=ladder, link=link)
+    split = org_chart(agency, "svg", ladder_graph=ladder, link=link, route="graphviz")
     assert split != whole  # it really was drawn in parts
     a, b = drawing(whole), drawing(split)
     assert b["boxes"] == len(agency) and b["unique_ids"]

@@ -398,3 +398,23 @@ def test_paths_api_runs_as_heavy_work(graphs_dir):
         busy = c.get(url)
     assert busy.status_code == 503
     assert c.get(url).status_code == 200
+
+
+def test_every_not_found_is_one_404_and_loading_is_a_503(app):
+    """Role, ladder/org and person lookups share one base; a file still loading is no 404."""
+    from orgpath.errors import NotFoundError
+    from orgpath.org import PersonNotFound
+    from orgpath.queries import RoleNotFound
+    from orgpath.store import NotFound
+    from orgpath.web.errors import from_exception
+
+    for exc in (RoleNotFound("x", ["y"]), NotFound("org", "x", ["y"]), PersonNotFound("x", ["y"])):
+        assert isinstance(exc, NotFoundError)
+        with app.test_request_context("/api/v1/x"):
+            problem = from_exception(exc)
+        assert problem.status == 404
+        assert problem.extra["suggestions"] == ["y"]
+    with app.test_request_context("/api/v1/orgs/big"):
+        problem = from_exception(NotFound("org", "big", [], loading=["big.csv"]))
+    assert problem.status == 503
+    assert problem.headers["Retry-After"] == "2"

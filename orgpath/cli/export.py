@@ -9,11 +9,13 @@ folder unless ``--force``.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 import click
@@ -115,14 +117,19 @@ def check_output(output: str, *, inputs: Iterable[str | Path | None] = (),
                       "ladders and orgs; refusing to write there (use --force to write anyway)"))
 
 
-def write_output(data: bytes, output: str, fmt: str, *,
+def write_output(data: bytes | Callable[[BinaryIO], None], output: str, fmt: str, *,
                  inputs: Iterable[str | Path | None] = (), graphs: str | Path | None = None,
                  force: bool = False) -> None:
     """Write ``data`` to stdout (``-``) or atomically to the file ``output``.
 
-    See :func:`check_output` for ``inputs``, ``graphs`` and ``force``.
+    ``data`` may be a function that writes to a binary file (for output too big to
+    hold). See :func:`check_output` for ``inputs``, ``graphs`` and ``force``.
     """
     check_output(output, inputs=inputs, graphs=graphs, force=force)
+    if callable(data) and output == "-":
+        buf = io.BytesIO()
+        data(buf)
+        data = buf.getvalue()
     if output == "-":
         sys.stdout.flush()
         stream = getattr(sys.stdout, "buffer", sys.stdout)
@@ -138,7 +145,10 @@ def write_output(data: bytes, output: str, fmt: str, *,
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:

@@ -332,6 +332,14 @@ def _format(fmt: str | None, output: str) -> str:
               help="A paged PDF: one page per manager, with bookmarks.")
 @click.option("--search", metavar="TEXT",
               help="csv/xlsx: only the people a search finds (name, id, title, ...).")
+@click.option("--paper", type=click.Choice(["a4", "letter", "a3"]),
+              help="Paper of a paged PDF.  [default: a4]")
+@click.option("--portrait/--landscape", default=False,
+              help="Orientation of a paged PDF.  [default: landscape]")
+@click.option("--route", type=click.Choice(["direct", "graphviz"]), default="direct",
+              show_default=True,
+              help="How SVG and PDF are drawn: written straight from orgpath's layout, or "
+                   "through Graphviz (neato -n2).")
 @click.option("--format", "fmt", type=click.Choice(CHART_FORMATS),
               help="Output format. [default: from -o's suffix, else svg]")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
@@ -343,8 +351,8 @@ def _format(fmt: str | None, output: str) -> str:
               help="Where to write; '-' is stdout.")
 @force_option
 @click.pass_context
-def org(ctx, people, root, depth, neighbourhood, compact, pages, search, fmt, lang, max_nodes,
-        ladder_file, ladder_id, output, force) -> None:
+def org(ctx, people, root, depth, neighbourhood, compact, pages, search, paper, portrait, route,
+        fmt, lang, max_nodes, ladder_file, ladder_id, output, force) -> None:
     """Draw an org chart of people: svg, png, pdf, dot or json; or write pptx, csv, xlsx.
 
     pptx is a deck with one slide per manager; csv and xlsx list the people
@@ -358,10 +366,12 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, fmt, la
       orgpath export org --people agency --pages per-manager -o agency.pdf
       orgpath export org --people agency --lang da -o agency.pptx
       orgpath export org --people agency --root a02 -o team.xlsx
+      orgpath export org --people agency --pages per-manager --paper letter --portrait -o a.pdf
     """
     from orgpath.cli.export import check_output, write_output
     from orgpath.render.orgchart import org_chart
     from orgpath.render.paged import paged_pdf
+    from orgpath.render.pdfwriter import paged_pdf as paged_pdf_direct
 
     fmt = _format(fmt, output)
     path = _people_path(ctx, people)
@@ -376,6 +386,8 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, fmt, la
                                "--neighbourhood, --depth or --compact")
     if search is not None and fmt not in ("csv", "xlsx"):
         raise click.UsageError("--search selects rows of a csv or xlsx file")
+    if (paper or portrait) and not pages:
+        raise click.UsageError("--paper and --portrait are for a paged PDF (--pages per-manager)")
     if neighbourhood and (root or depth is not None):
         raise click.UsageError("--neighbourhood cannot be combined with --root or --depth")
     stages = ["read", "layout", "dot", "draw", "write"]
@@ -394,17 +406,27 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, fmt, la
         G, L = load(ctx, people, ladder_file, ladder_id)
         if fmt in HR_FORMATS:
             data = _hr_export(G, fmt, root=root, search=search, lang=lang, ladder_graph=L)
+        elif pages and route == "graphviz":
+            data = paged_pdf(G, root=root, lang=lang, ladder_graph=L, progress=progress,
+                             route="graphviz")
         elif pages:
-            data = paged_pdf(G, root=root, lang=lang, ladder_graph=L, progress=progress)
+            data = paged_pdf_direct(G, root=root, lang=lang, ladder_graph=L, paper=paper or "a4",
+                                    orientation="portrait" if portrait else "landscape",
+                                    progress=progress)
         else:
-            data = org_chart(G, fmt, root=root, depth=depth, neighbourhood=neighbourhood,
-                             compact=compact, lang=lang, ladder_graph=L, max_nodes=max_nodes,
-                             progress=progress)
+            def draw(out=None) -> bytes:
+                return org_chart(G, fmt, root=root, depth=depth, neighbourhood=neighbourhood,
+                                 compact=compact, lang=lang, ladder_graph=L,
+                                 max_nodes=max_nodes, progress=progress, route=route, out=out)
+
+            # A direct SVG goes to the file as it is written: 1,000,000 people are 650 MB.
+            data = draw if fmt == "svg" and route == "direct" and output != "-" else draw()
         progress("write")
         write_output(data, output, fmt, **where)
         bar.update(len(stages) - bar.pos)
     if output != "-":
-        click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
+        size = Path(output).stat().st_size
+        click.echo(f"wrote {output} ({fmt}, {size:,} bytes)", err=True)
 
 
 def _hr_export(G: nx.DiGraph, fmt: str, *, root: str | None, search: str | None, lang: str,

@@ -26,9 +26,9 @@ from collections.abc import Sequence
 
 import networkx as nx
 
+import orgpath.render.formats as formats
 from orgpath.graph import DOTTED, LATERAL, REPORTS_TO
 from orgpath.model import DEFAULT_LANGUAGE, Role, localize
-from orgpath.render import formats
 from orgpath.render.escape import clean_text, unguard_svg
 from orgpath.render.graphviz import RenderError, Runner, default_runner
 from orgpath.render.views import (

@@ -31,13 +31,13 @@ import stat
 import subprocess
 import tempfile
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from orgpath import settings
+from orgpath.lru import ByteLRU
 
 #: Output formats the runner accepts (``-T`` values).
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot", "canon", "plain", "json")
@@ -109,8 +109,7 @@ class Runner:
         self.max_input = max_input
         self.cache_bytes = cache_bytes
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self._cache: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
+        self._cache = ByteLRU(cache_bytes)
         self._stats = RenderStats()
         self._lock = threading.Lock()
 
@@ -121,14 +120,13 @@ class Runner:
         """A snapshot of the counters."""
         with self._lock:
             s = RenderStats(**vars(self._stats))
-            s.cached_bytes, s.cached_items = self._size, len(self._cache)
+            s.cached_bytes, s.cached_items = self._cache.currsize, len(self._cache)
             return s
 
     def clear_cache(self) -> None:
         """Empty the memory cache (the disk cache is left alone) and keep the counters."""
         with self._lock:
             self._cache.clear()
-            self._size = 0
 
     def reset_stats(self) -> None:
         """Set every counter back to zero."""
@@ -239,12 +237,11 @@ class Runner:
             self._stats.errors += 1
 
     def _lookup(self, key: str, fmt: str) -> bytes | None:
-        with self._lock:
-            out = self._cache.get(key)
-            if out is not None:
-                self._cache.move_to_end(key)
+        out = self._cache.get(key)
+        if out is not None:
+            with self._lock:
                 self._stats.hits += 1
-                return out
+            return out
         if self.cache_dir is None:
             return None
         try:
@@ -276,17 +273,7 @@ class Runner:
             pass  # a disk cache that cannot be written is only slower
 
     def _remember(self, key: str, out: bytes) -> None:
-        # An entry larger than a quarter of the budget would evict everything else.
-        if self.cache_bytes <= 0 or len(out) > self.cache_bytes // 4:
-            return
-        with self._lock:
-            if key in self._cache:
-                return
-            self._cache[key] = out
-            self._size += len(out)
-            while self._size > self.cache_bytes and self._cache:
-                _, old = self._cache.popitem(last=False)
-                self._size -= len(old)
+        self._cache.put(key, out)  # an entry over a quarter of the budget is not kept
 
     def _disk_path(self, key: str, fmt: str) -> Path:
         assert self.cache_dir is not None

@@ -30,13 +30,14 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import networkx as nx
 
+import orgpath.render.formats as formats
 from orgpath import org as orgq
 from orgpath.bulk import gc_paused
 from orgpath.model import Person, localize
-from orgpath.render import formats
 from orgpath.render.escape import dot_text, dot_url
 from orgpath.render.graphviz import RenderError, Runner, default_runner
 from orgpath.render.layout import Layout, tidy_layout
@@ -411,6 +412,8 @@ def org_chart(
     max_nodes: int = DEFAULT_MAX_NODES,
     progress: Callable[[str], None] | None = None,
     runner: Runner | None = None,
+    route: str = "direct",
+    out: BinaryIO | None = None,
 ) -> bytes:
     """Write an org chart as ``fmt`` (a format of the registry for "org") and return the bytes.
 
@@ -418,9 +421,12 @@ def org_chart(
     or the ``neighbourhood`` of a person. ``progress(stage)`` is called with
     ``"layout"``, ``"dot"``, ``"draw"`` as each stage starts. ``runner``
     defaults to :func:`~orgpath.render.graphviz.default_runner` (limits from
-    the settings). Raises :class:`ChartError` for bad arguments or more than
-    ``max_nodes`` people, and :class:`~orgpath.render.graphviz.RenderError`
-    when Graphviz fails (its message is kept).
+    the settings). SVG and PDF are written straight from the layout
+    (:mod:`~orgpath.render.svgwriter`, :mod:`~orgpath.render.pdfwriter`) unless
+    ``route="graphviz"``; with a binary file ``out`` such a chart is written
+    there as it is made (then the answer is ``b""``). Raises
+    :class:`ChartError` for bad arguments or more than ``max_nodes`` people,
+    and :class:`~orgpath.render.graphviz.RenderError` when Graphviz fails.
 
     >>> from orgpath.org import demo_org
     >>> org_chart(demo_org(), "json", neighbourhood="e1").count(b'"id"') > 0
@@ -429,6 +435,8 @@ def org_chart(
     spec = formats.lookup(fmt, "org")
     if spec is None:
         raise ChartError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if route not in ("direct", "graphviz"):
+        raise ChartError(f"unknown route {route!r}; use direct or graphviz")
     step = progress or (lambda stage: None)
     view = chart_view(G, root=root, depth=depth, neighbourhood=neighbourhood)
     n = len(view.tree)
@@ -441,7 +449,7 @@ def org_chart(
         step("layout")
         layout = tidy_layout(view.tree, view.roots, compact=compact)
     job = OrgJob(G, view, layout, fmt=fmt, lang=lang, link=link, ladder_graph=ladder_graph,
-                 runner=runner or default_runner(), progress=step)
+                 runner=runner or default_runner(), progress=step, route=route, out=out)
     return spec.writer("org")(job)
 
 
@@ -458,6 +466,8 @@ class OrgJob:
     ladder_graph: nx.MultiDiGraph | None = None
     runner: Runner | None = None
     progress: Callable[[str], None] = lambda stage: None
+    route: str = "direct"  # svg and pdf: "direct" (from the layout) or "graphviz"
+    out: BinaryIO | None = None  # a direct chart is streamed here when given
 
     def dot(self, graph_attrs: str = "") -> _Dot:
         """The pinned DOT of the chart."""
@@ -519,11 +529,18 @@ _STUB = re.compile(rb'<!-- n\d+ -->\n<g id="[^"]+" class="node">\n<title>n\d+</t
 
 
 def draw_org(job: OrgJob) -> bytes:
-    """The svg, png and pdf writer: the pinned DOT drawn by ``neato -n2``.
+    """The svg, png and pdf writer: SVG and PDF straight from the layout (the direct
+    route), or the pinned DOT drawn by ``neato -n2`` (PNG, and ``route="graphviz"``).
 
     Big SVGs are drawn in parts, one Graphviz process per core (at most
     :data:`MAX_PARTS`); a PNG is scaled down to stay a bitmap Cairo can make.
     """
+    if job.fmt in ("svg", "pdf") and job.route != "graphviz":
+        from orgpath.render.pdfwriter import direct_chart
+
+        job.progress("draw")
+        return direct_chart(job.G, job.view, job.layout, job.fmt, lang=job.lang, link=job.link,
+                            ladder_graph=job.ladder_graph, out=job.out)
     runner = job.runner or default_runner()
     attrs = png_size(job.layout, runner.max_png_pixels) if job.fmt == "png" else ""
     dot = job.dot(attrs)

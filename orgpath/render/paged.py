@@ -28,15 +28,15 @@ import networkx as nx
 import pypdf
 
 from orgpath import org as orgq
+from orgpath import settings
 from orgpath.render.escape import clean_text
 from orgpath.render.graphviz import Runner, default_runner
 from orgpath.render.layout import tidy_layout
 from orgpath.render.orgchart import ChartError, View, org_dot
 from orgpath.render.words import words
 
-__all__ = ["paged_pdf", "page_order", "DEFAULT_MAX_PAGES"]
+__all__ = ["paged_pdf", "page_order"]
 
-DEFAULT_MAX_PAGES = 2000
 _PAGE_SIZE = 'size="16.5,11.7"'  # fit each page on A3 landscape at most
 
 
@@ -71,16 +71,26 @@ def paged_pdf(
     root: str | None = None,
     lang: str = "en",
     ladder_graph: nx.MultiDiGraph | None = None,
-    max_pages: int = DEFAULT_MAX_PAGES,
+    max_pages: int | None = None,
     progress: Callable[[str], None] | None = None,
     runner: Runner | None = None,
+    route: str = "direct",
 ) -> bytes:
     """A PDF with one page per manager (of the whole org or below ``root``).
 
-    Raises :class:`~orgpath.render.orgchart.ChartError` when nobody manages
-    anyone or when there would be more than ``max_pages`` pages, and
+    Written by :func:`orgpath.render.pdfwriter.paged_pdf` (standard paper) unless
+    ``route="graphviz"``. ``max_pages`` defaults to the ``max_org_pdf_pages``
+    setting. Raises :class:`~orgpath.render.orgchart.ChartError` when nobody
+    manages anyone or when there would be more than ``max_pages`` pages, and
     :class:`~orgpath.render.graphviz.RenderError` when Graphviz fails.
     """
+    if route != "graphviz":
+        from orgpath.render import pdfwriter
+
+        return pdfwriter.paged_pdf(G, root=root, lang=lang, ladder_graph=ladder_graph,
+                                   max_pages=max_pages, progress=progress)
+    if max_pages is None:
+        max_pages = settings.get("max_org_pdf_pages")
     step = progress or (lambda stage: None)
     managers = page_order(G, root)
     if not managers:

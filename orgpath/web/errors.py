@@ -17,7 +17,6 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from orgpath.errors import NotFoundError
-from orgpath.org import PersonNotFound
 from orgpath.queries import NoPath
 from orgpath.render.graphviz import GraphvizMissing, GraphvizTimeout, RenderError
 from orgpath.render.orgchart import ChartError
@@ -92,11 +91,15 @@ def from_exception(exc: BaseException) -> Problem:
     """The problem an exception stands for."""
     if isinstance(exc, Problem):
         return exc
-    if isinstance(exc, NotFoundError | NotFound):
+    if isinstance(exc, NotFound) and exc.loading and not exc.suggestions:
+        # The id may be in a file still being read for the first time: not a 404 yet.
+        p = Problem(503, "loading", "Still loading",
+                    f"The {exc.what} files are still being loaded; try again shortly.")
+        p.headers["Retry-After"] = "2"
+        return p
+    if isinstance(exc, NotFoundError):
         return not_found(exc.what, exc.ident, exc.suggestions,
                          broken=bool(getattr(exc, "broken", None)))
-    if isinstance(exc, PersonNotFound):  # until it subclasses NotFoundError
-        return not_found("person", str(exc.pid), exc.suggestions)
     if isinstance(exc, ChartError):
         return Problem(422, "render-failed", "Chart cannot be drawn", str(exc))
     if isinstance(exc, NoPath):

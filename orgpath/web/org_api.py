@@ -82,16 +82,20 @@ def people(org: str):
                          lambda: serialize.people_list(entry.graph, q, limit))
 
 
-@bp.get("/<org>/people/<pid>")
-def person(org: str, pid: str):
+def _person_with_ladder(org: str, pid: str, slug: str, shape: Callable[..., Any]) -> Response:
+    """A person's answer that also reads the org's ladder: ``shape(G, pid, LG, lang)``."""
     lang = _lang()
     entry = org_entry(org)
     G = entry.graph
     pid = person_id(G, pid)
     ladder = ladder_entry_of(entry)
-    return people_json(
-        ("person", *versions(entry, ladder), org, pid, lang),
-        lambda: serialize.person_detail(G, pid, ladder_graph_of(ladder), lang))
+    return people_json((slug, *versions(entry, ladder), org, pid, lang),
+                       lambda: shape(G, pid, ladder_graph_of(ladder), lang))
+
+
+@bp.get("/<org>/people/<pid>")
+def person(org: str, pid: str):
+    return _person_with_ladder(org, pid, "person", serialize.person_detail)
 
 
 @bp.get("/<org>/people/<pid>/chain")
@@ -115,14 +119,7 @@ def person_reports(org: str, pid: str):
 
 @bp.get("/<org>/people/<pid>/next-roles")
 def person_next_roles(org: str, pid: str):
-    lang = _lang()
-    entry = org_entry(org)
-    G = entry.graph
-    pid = person_id(G, pid)
-    ladder = ladder_entry_of(entry)
-    return people_json(
-        ("pnext", *versions(entry, ladder), org, pid, lang),
-        lambda: serialize.person_next_roles(G, pid, ladder_graph_of(ladder), lang))
+    return _person_with_ladder(org, pid, "pnext", serialize.person_next_roles)
 
 
 # --- OpenAPI -----------------------------------------------------------------------------

@@ -67,6 +67,7 @@ def _draw(org_id: str, entry: Entry, ladder: Entry | None, fmt: str, opts: dict,
             from orgpath.render.paged import paged_pdf
 
             return paged_pdf(entry.graph, root=opts["root"], lang=lang, ladder_graph=LG,
+                             max_pages=int(current_app.config["MAX_ORG_PDF_PAGES"]),
                              runner=runner())
         return org_chart(entry.graph, fmt, **opts, lang=lang, link=link, ladder_graph=LG,
                          max_nodes=int(current_app.config["MAX_ORG_CHART_PEOPLE"]),
