@@ -326,7 +326,7 @@ def _wait_for_graphviz(proc: subprocess.Popen) -> int:
 def _start_export(org: Path, out: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "orgpath", "--graphs", str(bundled_graphs()), "export", "org",
-         "--people", str(org), "-o", str(out)],
+         "--people", str(org), "--route", "graphviz", "-o", str(out)],  # a Graphviz child
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
