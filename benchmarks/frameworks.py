@@ -18,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# the repository, not benchmarks/ (whose org.py would shadow other imports), comes first
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from orgpath import frameworks, queries  # noqa: E402
 from orgpath.graph import ladder_graph  # noqa: E402
