@@ -34,7 +34,7 @@ from orgpath.audience import parse_access
 from orgpath.bulk import gc_paused
 from orgpath.diagnostics import ERROR, Diagnostic
 from orgpath.graph import LATERAL, PROMOTION, REPORTS_TO, ladder_graph, moves_graph
-from orgpath.model import LANGUAGES, Access, Ladder, Move, Role, Salary
+from orgpath.model import LANGUAGES, Access, Ladder, Move, Role, Salary, ScaleLevel, Skill
 from orgpath.safeio import Deadline, Limits, Refused, YamlDoc, parse_yaml, read_text
 from orgpath.text import HINTED_PROBLEMS, did_you_mean
 
@@ -42,13 +42,31 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG = re.compile(r"^[a-z]{2}$")
 SUFFIXES = (".yaml", ".yml", ".json")
 
-LADDER_FIELDS = {"id", "title", "description", "tracks", "roles", "moves", "access"}
+LADDER_FIELDS = {"id", "title", "description", "tracks", "roles", "moves", "access", "skills",
+                 "scale", "categories", "sources"}
 ROLE_FIELDS = {
     "id", "title", "aliases", "level", "track", "reports_to", "summary", "responsibilities",
     "skills", "salary", "codes", "source",
 }
 MOVE_FIELDS = {"from", "to", "kind", "years", "requires", "source"}
 SALARY_FIELDS = {"currency", "min", "max", "period", "source"}
+SKILL_FIELDS = {"title", "description", "category", "codes"}
+SCALE_FIELDS = {"level", "title", "description"}
+
+#: The shape of codes in the classifications orgpath knows; other systems are free text.
+#: ESCO URIs name a concept by UUID; ISCO-08 unit groups have 4 digits; DISCO-08, the
+#: Danish extension employers report to Statistics Denmark, has 6.
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+ROLE_CODES = {
+    "esco": (re.compile(rf"^https?://data\.europa\.eu/esco/occupation/{_UUID}$"),
+             "an ESCO occupation URI (http://data.europa.eu/esco/occupation/<uuid>)"),
+    "isco08": (re.compile(r"^[0-9]{4}$"), "a 4-digit ISCO-08 unit group code"),
+    "disco08": (re.compile(r"^[0-9]{6}$"), "a 6-digit DISCO-08 code"),
+}
+SKILL_CODES = {
+    "esco": (re.compile(rf"^https?://data\.europa\.eu/esco/skill/{_UUID}$"),
+             "an ESCO skill URI (http://data.europa.eu/esco/skill/<uuid>)"),
+}
 
 _Doc = YamlDoc  # the data of one file, the line:col of each value, and its diagnostics
 
@@ -152,6 +170,21 @@ def _slug(value: Any) -> str:
     return value
 
 
+def _role_skills(value: Any) -> tuple[tuple[str, ...], dict[str, int]]:
+    """A role's ``skills``: a list of ids, or a mapping of id to expected level (or null)."""
+    if not isinstance(value, dict):
+        return _slugs(value), {}
+    levels = {}
+    for key, level in value.items():
+        _slug(key)
+        if level is not None:
+            try:
+                levels[key] = _int(level)
+            except _Bad as bad:
+                raise _Bad(f"gives '{key}' a level that {bad}") from None
+    return tuple(str(k) for k in value), levels
+
+
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Bad(f"must be a whole number, not {_kind_of(value)} {value!r}")
@@ -198,6 +231,18 @@ def _access(value: Any) -> Access:
         raise _Bad(str(exc).removeprefix("access").lstrip(".: ")) from None
 
 
+def _sources(value: Any) -> dict[str, dict[str, str]]:
+    if not isinstance(value, dict):
+        raise _Bad(f"must be a mapping of source to its title, not {_kind_of(value)}")
+    out = {}
+    for key, title in value.items():
+        try:
+            out[str(key)] = _text(title)
+        except _Bad as bad:
+            raise _Bad(f"'{key}' {bad}") from None
+    return out
+
+
 def _mapping(doc: _Doc, value: Any, path: tuple, label: str) -> dict | None:
     if isinstance(value, dict):
         return value
@@ -236,6 +281,7 @@ def _role(doc: _Doc, value: Any, i: int) -> Role | None:
     rid = f.get("id", _slug, required=True)
     title = f.get("title", _text, required=True)
     level = f.get("level", _int, required=True)
+    skills, levels = f.get("skills", _role_skills, default=((), {}))
     role = Role(
         id=rid or "", title=title or {}, level=level if level is not None else 0,
         aliases=f.get("aliases", _strings, default=()),
@@ -243,7 +289,8 @@ def _role(doc: _Doc, value: Any, i: int) -> Role | None:
         reports_to=f.get("reports_to", _slugs, default=()),
         summary=f.get("summary", _text, default={}),
         responsibilities=f.get("responsibilities", _text_list, default={}),
-        skills=f.get("skills", _slugs, default=()),
+        skills=skills,
+        skill_levels=levels,
         salary=_salary(doc, data["salary"], path + ("salary",), label)
         if data.get("salary") is not None else None,
         codes=f.get("codes", _codes, default={}),
@@ -270,6 +317,117 @@ def _move(doc: _Doc, value: Any, i: int) -> Move | None:
                 f.get("requires", _slugs, default=()), f.get("source", _str),
                 line=doc.at(path)[0])
     return move if source and target and kind else None
+
+
+def _skills(doc: _Doc, value: Any) -> dict[str, Skill]:
+    """The ``skills:`` section: skill id → title (text) or {title, description, category, codes}."""
+    data = _mapping(doc, value, ("skills",), "ladder: 'skills'")
+    out: dict[str, Skill] = {}
+    for key, raw in (data or {}).items():
+        path = ("skills", key)
+        if not isinstance(key, str) or not SLUG.match(key):
+            doc.error(path + ("<key>",), f"skills: {key!r} is not a valid skill id: use "
+                      "lowercase letters, digits and '-' (for example 'negotiation')")
+            continue
+        label = f"skill '{key}'"
+        if isinstance(raw, str):
+            raw = {"title": raw}
+        item = _mapping(doc, raw, path, label)
+        if item is None:
+            continue
+        f = _Fields(doc, item, path, label, SKILL_FIELDS)
+        title = f.get("title", _text, required=True)
+        codes = f.get("codes", _codes, default={})
+        for system, code in codes.items():
+            _check_code(doc, path + ("codes", system), label, system, code, SKILL_CODES)
+        if title:
+            out[key] = Skill(key, title, f.get("description", _text, default={}),
+                             f.get("category", _slug), codes, line=doc.at(path)[0])
+    return out
+
+
+def _scale(doc: _Doc, value: Any) -> tuple[ScaleLevel, ...]:
+    """The ``scale:`` section: a list of {level, title, description}, lowest first."""
+    if not isinstance(value, list) or not value:
+        doc.error(("scale",), f"ladder: 'scale' must be a non-empty list of levels, "
+                  f"not {_kind_of(value)}")
+        return ()
+    out: list[ScaleLevel] = []
+    for i, raw in enumerate(value):
+        path = ("scale", i)
+        item = _mapping(doc, raw, path, f"scale[{i}]")
+        if item is None:
+            continue
+        f = _Fields(doc, item, path, f"scale[{i}]", SCALE_FIELDS)
+        level, title = f.get("level", _int, required=True), f.get("title", _text, required=True)
+        if level is None or not title:
+            continue
+        if out and level <= out[-1].level:
+            f.err("level", f"level {level} must be above the level before it "
+                  f"({out[-1].level}): write the scale lowest first")
+            continue
+        out.append(ScaleLevel(level, title, f.get("description", _text, default={})))
+    return tuple(out)
+
+
+def _check_code(doc: _Doc, path: tuple, label: str, system: str, code: str,
+                known: dict[str, tuple[re.Pattern, str]]) -> None:
+    if system in known and not known[system][0].match(code):
+        doc.error(path, f"{label}: code {system} {code!r} is not {known[system][1]}")
+
+
+def _check_skills(doc: _Doc, roles: list[tuple[int, Role]], moves: list[tuple[int, Move]],
+                  skills: dict[str, Skill], scale: tuple[ScaleLevel, ...],
+                  categories: dict[str, Any], declared_skills: bool) -> None:
+    """Unknown skills and categories, levels off the scale, role codes of the wrong shape."""
+    known = sorted(skills)
+    levels = [s.level for s in scale]
+    span = f"{levels[0]}–{levels[-1]}" if levels else ""
+    if categories:
+        for sid, skill in skills.items():
+            if skill.category is not None and skill.category not in categories:
+                doc.error(("skills", sid, "category"),
+                          f"skill '{sid}': unknown category '{skill.category}'"
+                          + _suggestion(doc, skill.category, sorted(categories)))
+    for i, role in roles:
+        label = f"role '{role.id}'"
+        for j, sid in enumerate(role.skills):
+            # the mapping form records positions by skill id, the list form by index
+            keyed = ("roles", i, "skills", sid) in doc.where
+            where = ("roles", i, "skills", sid, "<key>") if keyed else ("roles", i, "skills", j)
+            if declared_skills and sid not in skills:
+                doc.error(where, f"{label}: unknown skill '{sid}'" + _suggestion(doc, sid, known))
+        for sid, level in role.skill_levels.items():
+            where = ("roles", i, "skills", sid)
+            if levels and level not in levels:
+                doc.error(where, f"{label}: skill '{sid}' has level {level}, which is not on "
+                          f"the scale ({span})")
+            elif not levels and level < 1:
+                doc.error(where, f"{label}: skill '{sid}' has level {level}; levels start at 1")
+        for system, code in role.codes.items():
+            _check_code(doc, ("roles", i, "codes", system), label, system, code, ROLE_CODES)
+    if declared_skills:
+        for i, move in moves:
+            for j, sid in enumerate(move.requires):
+                if sid not in skills:
+                    doc.error(("moves", i, "requires", j),
+                              f"move from '{move.source_role}' to '{move.target_role}': "
+                              f"requires unknown skill '{sid}'" + _suggestion(doc, sid, known))
+
+
+def _check_levels_drop(doc: _Doc, roles: list[Role], moves: list[tuple[int, Move]]) -> None:
+    """Warn when a promotion expects less of a skill than the role it starts from."""
+    by_id = {r.id: r for r in roles}
+    for i, move in moves:
+        if move.kind != PROMOTION:
+            continue
+        a, b = by_id[move.source_role], by_id[move.target_role]
+        for sid, before in a.skill_levels.items():
+            after = b.skill_levels.get(sid)
+            if after is not None and after < before:
+                doc.warning(("moves", i),
+                            f"promotion from '{a.id}' to '{b.id}': the expected level of "
+                            f"skill '{sid}' drops from {before} to {after}")
 
 
 def _suggestion(doc: _Doc, name: str, known: list[str]) -> str:
@@ -447,6 +605,10 @@ def _parse(doc: _Doc, text: str, limits: Limits) -> Ladder | None:
     description = f.get("description", _text, default={})
     tracks = f.get("tracks", _tracks, default={})
     access = f.get("access", _access)
+    categories = f.get("categories", _tracks, default={})
+    sources = f.get("sources", _sources, default={})
+    skills = _skills(doc, data["skills"]) if data.get("skills") is not None else {}
+    scale = _scale(doc, data["scale"]) if data.get("scale") is not None else ()
     raw_roles = data.get("roles")
     if not isinstance(raw_roles, list) or not raw_roles:
         doc.error(("roles",) if "roles" in data else (),
@@ -468,15 +630,19 @@ def _parse(doc: _Doc, text: str, limits: Limits) -> Ladder | None:
                 doc.error(("roles", i, "track"),
                           f"role '{role.id}': unknown track '{role.track}'"
                           + _suggestion(doc, role.track, sorted(tracks)))
+    _check_skills(doc, indexed, moves, skills, scale, categories,
+                  declared_skills=data.get("skills") is not None)
     if any(d.severity == ERROR for d in doc.diagnostics):
         return None
     ladder = Ladder(lid, title, tuple(roles), tuple(m for _, m in moves), description,
-                    path=doc.file, tracks=tracks, access=access)
+                    path=doc.file, tracks=tracks, access=access, skills=skills, scale=scale,
+                    categories=categories, sources=sources)
     G = ladder_graph(ladder)
     _check_cycles(doc, G, roles)
     if any(d.severity == ERROR for d in doc.diagnostics):
         return None
     _check_shape(doc, G, roles, moves)
+    _check_levels_drop(doc, roles, moves)
     return ladder
 
 

@@ -57,6 +57,34 @@ class Salary:
 
 
 @dataclass(frozen=True)
+class Skill:
+    """A skill a ladder's roles expect, declared in the ladder file's ``skills:`` section."""
+
+    id: str
+    title: Text
+    description: Text = field(default_factory=lambda: _EMPTY)
+    category: str | None = None
+    codes: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # e.g. {"esco": uri}
+    line: int | None = None
+
+    def name(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The skill's title in ``lang`` (English fallback)."""
+        return localize(self.title, lang, self.id)
+
+
+@dataclass(frozen=True)
+class ScaleLevel:
+    """One named step of a ladder's proficiency scale, e.g. 3 "expert"."""
+
+    level: int
+    title: Text
+    description: Text = field(default_factory=lambda: _EMPTY)
+
+    def name(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return localize(self.title, lang, str(self.level))
+
+
+@dataclass(frozen=True)
 class Role:
     """One role (job) of a ladder."""
 
@@ -69,6 +97,8 @@ class Role:
     summary: Text = field(default_factory=lambda: _EMPTY)
     responsibilities: TextList = field(default_factory=lambda: _EMPTY)
     skills: tuple[str, ...] = ()
+    # expected proficiency per skill, for skills written as a mapping {skill: level}
+    skill_levels: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
     salary: Salary | None = None
     codes: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     source: str | None = None
@@ -116,6 +146,10 @@ class Ladder:
     path: str | None = None  # the file it was read from
     tracks: Mapping[str, Text] = field(default_factory=lambda: _EMPTY)  # track id → title
     access: Access | None = None  # None: the defaults of orgpath.audience
+    skills: Mapping[str, Skill] = field(default_factory=lambda: _EMPTY)  # skill id → Skill
+    scale: tuple[ScaleLevel, ...] = ()  # the proficiency scale, lowest first
+    categories: Mapping[str, Text] = field(default_factory=lambda: _EMPTY)  # id → title
+    sources: Mapping[str, Text] = field(default_factory=lambda: _EMPTY)  # key → title
 
     def name(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return localize(self.title, lang, self.id)
@@ -130,6 +164,40 @@ class Ladder:
         if track in self.tracks:
             return localize(self.tracks[track], lang, track)
         return track.replace("-", " ").capitalize()
+
+    def skill_name(self, skill: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        """A skill's title in ``lang``; an undeclared skill's id, made readable.
+
+        >>> lad = Ladder("x", {"en": "X"}, (), skills={"sql": Skill("sql", {"en": "SQL"})})
+        >>> lad.skill_name("sql", "da"), lad.skill_name("customer-service")
+        ('SQL', 'Customer service')
+        """
+        if skill in self.skills:
+            return self.skills[skill].name(lang)
+        return skill.replace("-", " ").capitalize()
+
+    def category_name(self, category: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+        """A skill category's title in ``lang`` ("" for none)."""
+        if category is None:
+            return ""
+        if category in self.categories:
+            return localize(self.categories[category], lang, category)
+        return category.replace("-", " ").capitalize()
+
+    def level_name(self, level: int | None, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The scale's name for ``level`` ("3 · expert"), or the number alone."""
+        if level is None:
+            return ""
+        for step in self.scale:
+            if step.level == level:
+                return f"{level} · {step.name(lang)}"
+        return str(level)
+
+    def source_name(self, source: str | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
+        """What to show for a ``source:`` value: its title from ``sources:``, else as written."""
+        if source is None:
+            return None
+        return localize(self.sources.get(source), lang, source)
 
 
 @dataclass(frozen=True)

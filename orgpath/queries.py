@@ -239,7 +239,8 @@ def _years_weight(u: str, v: str, d: dict) -> float:
     return UNKNOWN_YEARS_WEIGHT if years is None else float(years)
 
 
-def _salary_delta(a: Role, b: Role) -> float | None:
+def salary_delta(a: Role, b: Role) -> float | None:
+    """Midpoint of ``b``'s band minus ``a``'s; None unless both are known in one currency/period."""
     sa, sb = a.salary, b.salary
     if not sa or not sb or sa.currency != sb.currency or sa.period != sb.period:
         return None
@@ -274,10 +275,10 @@ def describe_path(G: nx.MultiDiGraph, roles: list[str]) -> CareerPath:
         gained.extend(new)
         steps.append(
             Step(u, v, data["kind"], years, total, new, tuple(data.get("requires") or ()),
-                 _salary_delta(role(G, u), role(G, v)))
+                 salary_delta(role(G, u), role(G, v)))
         )
     first, last = role(G, roles[0]), role(G, roles[-1])
-    change = _salary_delta(first, last) if len(roles) > 1 else None
+    change = salary_delta(first, last) if len(roles) > 1 else None
     return CareerPath(
         roles=list(roles), steps=steps, total_years=total, skills_gained=tuple(gained),
         salary_change=change, currency=first.salary.currency if change is not None else None,
@@ -455,6 +456,6 @@ __all__ = [
     "BY", "CareerPath", "Hop", "NoPath", "RoleNotFound", "Step", "all_reports", "career_paths",
     "describe_path", "direct_reports", "dotted_lines", "entry_roles", "find_role", "fold",
     "has_way_up", "manager", "nearest", "next_roles", "previous_roles",
-    "reporting_chain", "role", "roles_by_level", "roles_by_track", "search_roles",
+    "reporting_chain", "role", "roles_by_level", "roles_by_track", "salary_delta", "search_roles",
     "shortest_path", "top_roles",
 ]

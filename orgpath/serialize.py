@@ -18,8 +18,8 @@ from typing import Any
 
 import networkx as nx
 
+from orgpath import frameworks, queries
 from orgpath import org as orgq
-from orgpath import queries
 from orgpath.model import Ladder, Org, Person, Role, Salary, localize
 
 
@@ -55,6 +55,7 @@ def role_detail(G: nx.MultiDiGraph, rid: str, lang: str = "en") -> dict[str, Any
         "summary": localize(r.summary, lang) or None,
         "responsibilities": list(localize(r.responsibilities, lang, ())),
         "skills": list(r.skills),
+        "expected": frameworks.expected_levels(G, rid),
         "salary": salary(r.salary),
         "codes": dict(r.codes),
         "source": r.source,
@@ -98,13 +99,124 @@ def career_path(G: nx.MultiDiGraph, p: queries.CareerPath, lang: str = "en") -> 
             {"from": s.source, "to": s.target, "to_title": G.nodes[s.target]["role"].name(lang),
              "kind": s.kind, "years": s.years, "cumulative_years": s.cumulative_years,
              "skills_gained": list(s.skills_gained), "requires": list(s.requires),
-             "salary_change": s.salary_change}
-            for s in p.steps
+             "salary_change": s.salary_change, "track_switch": switch}
+            for s, switch in zip(p.steps, frameworks.track_switches(G, p), strict=True)
         ],
         "total_years": p.total_years,
         "skills_gained": list(p.skills_gained),
         "salary_change": p.salary_change,
         "currency": p.currency,
+    }
+
+
+# --- career frameworks ---------------------------------------------------------------------
+# The shapes of the matrix, compare and gap answers (API and ``orgpath compare/gap --json``).
+
+
+def skill_detail(G: nx.MultiDiGraph, sid: str, lang: str = "en") -> dict[str, Any]:
+    """A skill: id, title, description, category (id and title) and codes."""
+    lad: Ladder = G.graph["ladder"]
+    sk = lad.skills.get(sid)
+    category = sk.category if sk else None
+    return {"id": sid, "title": lad.skill_name(sid, lang),
+            "description": localize(sk.description, lang) or None if sk else None,
+            "category": category,
+            "category_title": lad.category_name(category, lang) or None,
+            "codes": dict(sk.codes) if sk else {}}
+
+
+def scale(G: nx.MultiDiGraph, lang: str = "en") -> list[dict[str, Any]]:
+    """The ladder's proficiency scale, lowest first."""
+    return [{"level": s.level, "title": s.name(lang),
+             "description": localize(s.description, lang) or None}
+            for s in G.graph["ladder"].scale]
+
+
+def matrix(G: nx.MultiDiGraph, m: frameworks.Matrix, lang: str = "en") -> dict[str, Any]:
+    """A competency matrix: the skills (columns) and each role with its expected levels.
+
+    >>> F = frameworks.demo_framework()
+    >>> d = matrix(F, frameworks.competency_matrix(F, category="people"))
+    >>> [s["id"] for s in d["skills"]], d["roles"][3]["levels"]
+    (['mentoring', 'hiring'], {'mentoring': 3, 'hiring': 2})
+    """
+    return {"ladder": G.graph["id"], "track": m.track, "category": m.category,
+            "scale": scale(G, lang),
+            "skills": [skill_detail(G, s, lang) for s in m.skills],
+            "roles": [{**role_ref(G, r, lang), "track": G.nodes[r]["track"],
+                       "track_title": track_title(G, G.nodes[r]["track"], lang),
+                       "levels": m.cells[r]} for r in m.roles]}
+
+
+def _role_card(G: nx.MultiDiGraph, rid: str, lang: str) -> dict[str, Any]:
+    r: Role = G.nodes[rid]["role"]
+    return {**role_ref(G, rid, lang), "track": r.track,
+            "track_title": track_title(G, r.track, lang), "salary": salary(r.salary)}
+
+
+def _change(G: nx.MultiDiGraph, c: frameworks.SkillChange, lang: str) -> dict[str, Any]:
+    return {"id": c.skill, "title": G.graph["ladder"].skill_name(c.skill, lang),
+            "before": c.before, "after": c.after}
+
+
+def no_path(G: nx.MultiDiGraph, why: frameworks.NoPathReason | None,
+            lang: str = "en") -> dict[str, Any] | None:
+    """Why there is no path: reason codes, the tracks the target is reached from, the
+    nearest reachable roles and the way back, if any."""
+    if why is None:
+        return None
+    return {"from": why.a, "to": why.b, "reasons": list(why.reasons),
+            "other_tracks": [{"track": t, "title": track_title(G, t, lang)}
+                             for t in why.other_tracks],
+            "nearest": [role_ref(G, r, lang) for r in why.nearest],
+            "reverse": [role_ref(G, r, lang) for r in why.reverse]
+            if why.reverse is not None else None}
+
+
+def comparison(G: nx.MultiDiGraph, c: frameworks.Comparison, lang: str = "en") -> dict[str, Any]:
+    """Two roles side by side: level, track and salary change, skills, responsibilities, path.
+
+    >>> F = frameworks.demo_framework()
+    >>> d = comparison(F, frameworks.compare_roles(F, "senior", "manager"))
+    >>> d["level_change"], [x["id"] for x in d["skills"]["gained"]], d["path"]["total_years"]
+    (1, ['hiring'], 3.0)
+    """
+    def changes(items: list[frameworks.SkillChange]) -> list[dict[str, Any]]:
+        return [_change(G, x, lang) for x in items]
+
+    return {
+        "a": _role_card(G, c.a, lang), "b": _role_card(G, c.b, lang),
+        "level_change": c.level_change, "track_change": c.track_change,
+        "salary_change": c.salary_change, "currency": c.currency,
+        "skills": {"gained": changes(c.gained), "lost": changes(c.lost),
+                   "raised": changes(c.raised), "lowered": changes(c.lowered),
+                   "kept": changes(c.kept)},
+        "responsibilities": {"added": list(localize(c.responsibilities_added, lang, [])),
+                             "dropped": list(localize(c.responsibilities_dropped, lang, []))},
+        "path": career_path(G, c.path, lang) if c.path is not None else None,
+        "no_path": no_path(G, c.no_path, lang),
+    }
+
+
+def gap(G: nx.MultiDiGraph, g: frameworks.Gap, lang: str = "en") -> dict[str, Any]:
+    """What is missing from ``current`` (and a self-assessment) to ``target``.
+
+    >>> F = frameworks.demo_framework()
+    >>> d = gap(F, frameworks.skill_gap(F, "junior", "senior"))
+    >>> [(x["id"], x["status"], x["gap"]) for x in d["missing"]]
+    [('coding', 'short', 2), ('design', 'missing', 2), ('mentoring', 'missing', None)]
+    """
+    lad: Ladder = G.graph["ladder"]
+    return {
+        "current": role_ref(G, g.current, lang), "target": role_ref(G, g.target, lang),
+        "have": g.have,
+        "missing": [{"id": x.skill, "title": lad.skill_name(x.skill, lang),
+                     "required": x.required, "have": x.have, "gap": x.gap, "status": x.status,
+                     "steps_needing": x.steps_needing,
+                     "built_by": [role_ref(G, r, lang) for r in x.built_by]}
+                    for x in g.missing],
+        "path": career_path(G, g.path, lang) if g.path is not None else None,
+        "no_path": no_path(G, g.no_path, lang),
     }
 
 

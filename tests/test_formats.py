@@ -24,10 +24,11 @@ def test_org_and_ladder_formats():
     assert formats.names("org") == ("svg", "png", "pdf", "dot", "json", "pptx", "csv", "xlsx")
     assert formats.names("ladder") == ("svg", "png", "pdf", "dot", "json", "graphml", "mmd",
                                        "pptx")
+    assert formats.names("matrix") == ("svg", "pdf", "csv", "xlsx")
     assert ORG_FORMATS == formats.names("org")
 
 
-@pytest.mark.parametrize("kind", ["ladder", "org"])
+@pytest.mark.parametrize("kind", ["ladder", "org", "matrix"])
 def test_every_writer_can_be_imported(kind):
     for f in formats.for_chart(kind):
         assert callable(f.writer(kind)), f.name

@@ -52,6 +52,12 @@ SAMPLES = [
     "/ladders/account-management/chart.svg?view=bogus",
     "/ladders/account-management/chart.svg?view=focus&focus=nobody",
     "/ladders/nope/chart.svg",
+    A + "/matrix", A + "/matrix?track=sales&category=commercial&lang=da", A + "/matrix?track=x",
+    A + "/compare?a=account-manager&b=lead-account-manager",
+    A + "/compare?a=vp-of-account-management&b=assistant-account-manager&lang=da",
+    A + "/gap?from=account-manager&to=vp-of-account-management&have=strategic-planning:2",
+    A + "/gap?from=account-manager&to=vp-of-account-management&have=strategy:2",
+    "/ladders/account-management/matrix.exe",
     "/healthz", "/api/v1/openapi.json",
 ]
 
@@ -108,7 +114,8 @@ def test_routes_and_document_agree(app, doc):
     documented = set(doc["paths"])
     served = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or rule.endpoint.startswith(("pages.", "orgs.")):
+        pages = ("pages.", "orgs.", "frameworks.")
+        if rule.endpoint == "static" or rule.endpoint.startswith(pages):
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule).replace("{fmt}", "{format}")
         served.add(path)

@@ -137,7 +137,7 @@ def test_path_highlights_exactly_its_edges(G):
     assert all("onpath" not in classes(g) for g in faded)
     # numbered steps with years, total years in the graph label
     labels = [text(g) for g in on]
-    assert sorted(labels) == ["1 · 2 years", "2 · 3 years", "3 · 4 years"]
+    assert sorted(labels) == ["step 1 · 2 years", "step 2 · 3 years", "step 3 · 4 years"]
     assert "Trainee → Head of Craft: 3 steps, 9 years" in text(root)
 
 

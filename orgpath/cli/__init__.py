@@ -27,6 +27,8 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
       orgpath roles
       orgpath next "Account Manager"
       orgpath path assistant-account-manager vp-of-account-management -k 3
+      orgpath compare account-manager lead-account-manager
+      orgpath gap account-manager director-of-account-management --have coaching=2
       orgpath validate graphs/*.yaml
       orgpath serve
     """
@@ -37,9 +39,9 @@ def main(ctx: click.Context, graphs: Path | None) -> None:
     ctx.obj = Store(graphs or default_graphs_dir(), kinds=("ladder",))
 
 
-from orgpath.cli import diff, export, ladder, people, serve, token  # noqa: E402  (register)
+from orgpath.cli import diff, export, frameworks, ladder, people, serve, token  # noqa: E402
 
-for command in (*ladder.COMMANDS, export.export, people.people, serve.serve, serve.worker,
-                serve.settings_cmd, diff.diff, token.token):
+for command in (*ladder.COMMANDS, *frameworks.COMMANDS, export.export, people.people, serve.serve,
+                serve.worker, serve.settings_cmd, diff.diff, token.token):
     main.add_command(command)
 export.export.add_command(people.org)

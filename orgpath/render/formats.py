@@ -8,7 +8,9 @@ is first used, so this module imports no writer (and no writer imports it back):
 * a ladder writer is called ``writer(G, chart)``, or for a format Graphviz
   draws ``writer(G, chart, fmt=name, runner=runner)``;
 * an org writer is called ``writer(job)`` with an
-  :class:`orgpath.render.orgchart.OrgJob`.
+  :class:`orgpath.render.orgchart.OrgJob`;
+* a matrix writer (the competency matrix, :mod:`orgpath.render.matrix`) is called
+  ``writer(job, fmt=name, runner=runner)`` with a :class:`orgpath.render.matrix.MatrixJob`.
 
 To add a format, add one :class:`Format` to :data:`REGISTRY` and write its
 writer(s); the web routes, the OpenAPI enum, ``--format`` choices and the
@@ -18,6 +20,8 @@ suffixes of ``-o`` follow.
 ('image/svg+xml', 'dot')
 >>> [f.name for f in for_chart("org")]
 ['svg', 'png', 'pdf', 'dot', 'json', 'pptx', 'csv', 'xlsx']
+>>> names("matrix")
+('svg', 'pdf', 'csv', 'xlsx')
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import Literal
 __all__ = ["REGISTRY", "Format", "by_suffix", "for_chart", "get", "lookup", "media_types",
            "names", "suffixes"]
 
-Kind = Literal["ladder", "org"]
+Kind = Literal["ladder", "org", "matrix"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Format:
     ladder: str | None = None  # "module:function" writing a ladder chart
     org: str | None = None  # "module:function" writing an org chart
     laid_out: bool = True  # the org writer needs the tidy layout (lists and decks do not)
+    matrix: str | None = None  # "module:function" writing a competency matrix
 
     @property
     def mimetype(self) -> str:
@@ -63,7 +68,7 @@ class Format:
 
     def writer(self, kind: Kind) -> Callable[..., bytes]:
         """The function that writes a chart of ``kind`` in this format (ValueError if none)."""
-        where = self.ladder if kind == "ladder" else self.org
+        where = getattr(self, kind)
         if where is None:
             raise ValueError(f"{kind} charts cannot be written as {self.name}; use one of "
                              f"{', '.join(names(kind))}")
@@ -73,17 +78,18 @@ class Format:
 
 _EXP = "orgpath.render.exporters"
 _ORG = "orgpath.render.orgchart"
+_MAT = "orgpath.render.matrix"
 _PPTX = "orgpath.render.pptx"
 _SHEETS = "orgpath.render.sheets"
 
 #: Every format, in the order menus list them.
 REGISTRY: tuple[Format, ...] = (
     Format("svg", "image/svg+xml", (".svg",), drawn=True, binary=False,
-           ladder=f"{_EXP}:draw_chart", org=f"{_ORG}:draw_org"),
+           ladder=f"{_EXP}:draw_chart", org=f"{_ORG}:draw_org", matrix=f"{_MAT}:draw_matrix"),
     Format("png", "image/png", (".png",), drawn=True, binary=True,
            ladder=f"{_EXP}:draw_chart", org=f"{_ORG}:draw_org"),
     Format("pdf", "application/pdf", (".pdf",), drawn=True, binary=True,
-           ladder=f"{_EXP}:draw_chart", org=f"{_ORG}:draw_org"),
+           ladder=f"{_EXP}:draw_chart", org=f"{_ORG}:draw_org", matrix=f"{_MAT}:draw_matrix"),
     Format("dot", "text/vnd.graphviz; charset=utf-8", (".dot", ".gv"), drawn=False,
            binary=False, ladder=f"{_EXP}:to_dot", org=f"{_ORG}:write_dot"),
     Format("json", "application/json", (".json",), drawn=False, binary=False,
@@ -96,9 +102,11 @@ REGISTRY: tuple[Format, ...] = (
            (".pptx",), drawn=False, binary=True, ladder=f"{_PPTX}:write_ladder",
            org=f"{_PPTX}:write_org", laid_out=False),
     Format("csv", "text/csv; charset=utf-8", (".csv",), drawn=False, binary=False,
-           org=f"{_SHEETS}:write_csv", laid_out=False),
+           org=f"{_SHEETS}:write_csv", matrix=f"{_MAT}:write_csv",
+           laid_out=False),
     Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           (".xlsx",), drawn=False, binary=True, org=f"{_SHEETS}:write_xlsx", laid_out=False),
+           (".xlsx",), drawn=False, binary=True, org=f"{_SHEETS}:write_xlsx",
+           matrix=f"{_MAT}:write_xlsx", laid_out=False),
 )
 _BY_NAME = {f.name: f for f in REGISTRY}
 _BY_SUFFIX = {s: f for f in REGISTRY for s in f.suffixes}

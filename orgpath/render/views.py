@@ -450,10 +450,13 @@ def path_view(
             b.lines.append(b.edge(DrawnEdge(u, v, k, years),
                                   tooltip=_move_tooltip(b, u, v, k, years),
                                   **_move_attrs(k, faded=True)))
+    w = words(lang)
     for i, ((u, v), (k, years)) in enumerate(zip(itertools.pairwise(path), moves, strict=True)):
-        label = f"{i + 1}"
+        label = f"{w['step']} {i + 1}"  # "step 4 · 4 years", not a bare "4 · 4 years"
         if years is not None:
             label += f" · {_years_text(years, lang)}"
+        if G.nodes[u]["track"] != G.nodes[v]["track"]:
+            label += f" · {w['track_switch']}"
         b.lines.append(b.edge(
             DrawnEdge(u, v, k, years, onpath=True, step=i + 1),
             color=_q(C_PATH), penwidth="3", fontcolor=_q(C_PATH),

@@ -6,7 +6,7 @@ from __future__ import annotations
 _TABLE: dict[str, tuple[str, str]] = {
     "level": ("Level", "Niveau"),
     "promotion": ("promotion", "forfremmelse"),
-    "lateral": ("lateral move (either way)", "sideskift (begge veje)"),
+    "lateral": ("lateral move (either way)", "sidelæns skift (begge veje)"),
     "reports_to": ("reports to", "refererer til"),
     "dotted": ("dotted line", "stiplet linje"),
     "path": ("the path", "vejen"),
@@ -42,6 +42,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "legend_vacant": ("vacant position", "ledig stilling"),
     "legend_focus": ("manager of this page", "leder på denne side"),
     "legend_dotted": ("dotted-line manager", "stiplet linje til leder"),
+    "track_switch": ("new track", "nyt spor"),
 }
 _WORDS: dict[str, dict[str, str]] = {
     lang: {key: pair[i] for key, pair in _TABLE.items()} for i, lang in enumerate(("en", "da"))

@@ -76,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         charts,
         errors,
         exports,
+        frameworks,
         health,
         history,
         i18n,
@@ -107,6 +108,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(org_api.bp)
     app.register_blueprint(org_charts.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(frameworks.api)
+    app.register_blueprint(frameworks.bp)
     app.register_blueprint(history.api_bp)
     if app.config["BENCH_BASELINE"]:
         api.register_baseline(app)

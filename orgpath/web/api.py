@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, request
 
-from orgpath import queries, serialize
+from orgpath import frameworks, queries, serialize
 from orgpath.web.cache import json_response
 from orgpath.web.charts import career_paths
 from orgpath.web.common import (
@@ -23,6 +23,7 @@ from orgpath.web.common import (
     text_arg,
     visible_entries,
 )
+from orgpath.web.errors import Problem
 from orgpath.web.i18n import api_lang
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -146,11 +147,24 @@ def paths(ladder: str):
     k = int_arg("k", 1, 1, current_app.config["MAX_K"])
 
     def produce():
-        found = career_paths(entry, a, b, by, k)  # heavy work: a slot and the budget
+        try:
+            found = career_paths(entry, a, b, by, k)  # heavy work: a slot and the budget
+        except queries.NoPath:
+            raise no_path_problem(G, a, b, lang) from None
         return {"from": a, "to": b, "by": by,
                 "paths": [serialize.career_path(G, p, lang) for p in found]}
 
     return json_response(("paths", entry.version, ladder, a, b, by, k, lang), produce)
+
+
+def no_path_problem(G, a: str, b: str, lang: str) -> Problem:
+    """A 404 ``no-path`` problem that says why, with the nearest reachable roles as suggestions."""
+    why = frameworks.explain_no_path(G, a, b)
+    detail = (f"There is no career path from {a!r} to {b!r}: "
+              + "; ".join(frameworks.reasons_text(G, why, lang)) + ".")
+    if why.reverse:
+        detail += f" The other way round there is one ({' → '.join(why.reverse)})."
+    return Problem(404, "no-path", "No career path", detail, suggestions=why.nearest)
 
 
 def register_baseline(app: Flask) -> None:

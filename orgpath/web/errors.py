@@ -29,7 +29,7 @@ PROBLEM_TYPE = "urn:orgpath:problem:"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 #: Blueprints whose errors are problem+json rather than pages.
 MACHINE_BLUEPRINTS = frozenset({"api", "charts", "health", "openapi", "orgs_api", "org_charts",
-                                "exports", "observe"})
+                                "exports", "observe", "frameworks_api"})
 #: Problems that pages answer as problem+json too: a bad bearer token is a machine's.
 _MACHINE_SLUGS = frozenset({"unauthorized"})
 

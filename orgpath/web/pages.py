@@ -6,9 +6,13 @@ strings through Flask-Babel, role texts from the ladder file.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+import networkx as nx
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from orgpath import queries
+from orgpath import frameworks, queries
+from orgpath.graph import moves_graph
 from orgpath.model import localize
 from orgpath.render import FORMATS
 from orgpath.web.charts import ChartArgs, career_paths, inline_svg
@@ -19,6 +23,7 @@ from orgpath.web.common import (
     text_arg,
     visible_entries,
 )
+from orgpath.web.frameworks import have_arg, people_on
 from orgpath.web.i18n import page_lang, remember_lang
 
 bp = Blueprint("pages", __name__)
@@ -73,8 +78,11 @@ def ladder(ladder: str):
     grid = [(level, [[r for r in ids if G.nodes[r]["track"] == t] for t in tracks])
             for level, ids in levels.items()]
     svg, svg_error = inline_svg(ladder, entry, ChartArgs(lang=lang))
+    people = people_on(ladder)
     return render_template(
         "ladder.html", ladder=lad, lid=ladder, titles=_titles(G, lang), tracks=tracks, grid=grid,
+        people=people,
+        level_headcount=frameworks.headcount_by_level(G, people) if people else None,
         svg=svg, svg_error=svg_error, exports=_exports(ladder, lang),
         options=_role_options(G, lang), entry_roles=queries.entry_roles(G),
     )
@@ -98,18 +106,64 @@ def role(ladder: str, role: str):
         return moved
     r = G.nodes[rid]["role"]
     svg, svg_error = inline_svg(ladder, entry, ChartArgs(view="focus", focus=rid, lang=lang))
-    targets = [(i, t) for i, t in _role_options(G, lang) if i != rid]
-    tops = queries.top_roles(G)
+    reachable = nx.descendants(moves_graph(G), rid)
+    # only roles one can get to: a planner offering unreachable targets only disappoints
+    targets = [(i, t) for i, t in _role_options(G, lang) if i in reachable]
+    up = frameworks.default_target(G, rid)
+    gap_to = resolve_role(G, text_arg("to"), "to") if text_arg("to") else None
+    have = have_arg(G)
+    gap = frameworks.skill_gap(G, rid, gap_to, have) if gap_to and gap_to != rid else None
+    assessed = {**frameworks.expected_levels(G, rid), **have}
     return render_template(
-        "role.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), rid=rid, role=r,
-        summary=localize(r.summary, lang),
+        "role.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), G=G, rid=rid,
+        role=r, summary=localize(r.summary, lang),
         responsibilities=localize(r.responsibilities, lang, ()),
         next_hops=queries.next_roles(G, rid), previous_hops=queries.previous_roles(G, rid),
         chain=queries.reporting_chain(G, rid), dotted=queries.dotted_lines(G, rid),
         reports=queries.direct_reports(G, rid), svg=svg, svg_error=svg_error,
-        targets=targets, default_target=next((t for t in tops if t != rid), None),
+        targets=targets, default_target=up, compare_next=up,
         exports=_exports(ladder, lang, view="focus", focus=rid),
+        expected=frameworks.expected_levels(G, rid),
+        assess_skills=_assess_skills(G, rid, reachable), assessed=assessed,
+        level_choices=frameworks.level_choices(G),
+        gap_to=gap_to or up, gap=gap, people=people_on(ladder).get(rid),
+        jsonld=occupation_jsonld(G, rid, lang),
     )
+
+
+def _assess_skills(G, rid: str, reachable: set[str]) -> list[str]:
+    """The skills of a role and of every role reachable from it, in the ladder's order."""
+    wanted = {s for r in (rid, *reachable) for s in G.nodes[r]["role"].skills}
+    return [s for s in frameworks.all_skills(G) if s in wanted]
+
+
+def occupation_jsonld(G, rid: str, lang: str) -> dict:
+    """schema.org ``Occupation`` of a role: name, description, skills, codes, salary."""
+    lad = G.graph["ladder"]
+    r = G.nodes[rid]["role"]
+    data: dict = {"@context": "https://schema.org", "@type": "Occupation",
+                  "name": r.name(lang), "inLanguage": lang}
+    if r.summary:
+        data["description"] = localize(r.summary, lang)
+    if r.skills:
+        data["skills"] = ", ".join(lad.skill_name(s, lang) for s in r.skills)
+    if r.responsibilities:
+        data["responsibilities"] = list(localize(r.responsibilities, lang, ()))
+    codes = [c for c in (r.codes.get("isco08"), r.codes.get("disco08")) if c]
+    if codes:
+        data["occupationalCategory"] = codes
+    if r.codes.get("esco"):
+        data["sameAs"] = r.codes["esco"]
+    s = r.salary
+    if s is not None:
+        bounds = {k: v for k, v in (("minValue", s.min), ("maxValue", s.max)) if v is not None}
+        salary = {"@type": "MonetaryAmount", "currency": s.currency, **bounds,
+                  "value": {"@type": "QuantitativeValue", **bounds,
+                            "unitText": s.period.upper()}}
+        if s.source:
+            salary["description"] = lad.source_name(s.source, lang)
+        data["estimatedSalary"] = salary
+    return data
 
 
 @bp.get("/ladders/<ladder>/path")
@@ -119,32 +173,45 @@ def path(ladder: str):
     G = entry.graph
     by = choice_arg("by", queries.BY, "steps")
     raw_from, raw_to = text_arg("from"), text_arg("to")
-    a = resolve_role(G, raw_from, "from") if raw_from else None
-    b = resolve_role(G, raw_to, "to") if raw_to else None
-    found, none_found = [], False
-    if a and b:
+    a = resolve_role(G, raw_from, "from") if raw_from else frameworks.default_source(
+        G, _came_from(ladder))
+    b = resolve_role(G, raw_to, "to") if raw_to else frameworks.default_target(G, a)
+    found, why = [], None
+    same = a is not None and a == b
+    if a and b and not same:
         try:
             found = career_paths(entry, a, b, by, PATHS_SHOWN)
         except queries.NoPath:
-            none_found = True
+            why = frameworks.explain_no_path(G, a, b)
     results = []
     for i, p in enumerate(found):
         params = {"view": "path", "from": a, "to": b, "by": by, "alt": i}
-        if i == 0:
-            svg, svg_error = inline_svg(ladder, entry,
-                                        ChartArgs(view="path", path=tuple(p.roles), lang=lang))
-        else:
-            svg, svg_error = None, None
+        # every alternative drawn inline, so each can be zoomed and clicked like the best
+        svg, svg_error = inline_svg(ladder, entry,
+                                    ChartArgs(view="path", path=tuple(p.roles), lang=lang))
         results.append({
             "path": p, "svg": svg, "svg_error": svg_error,
-            "img": url_for("charts.chart", ladder=ladder, fmt="svg", lang=lang, **params),
+            "switches": frameworks.track_switches(G, p),
+            "route": " → ".join(G.nodes[r]["role"].name(lang) for r in p.roles),
             "exports": _exports(ladder, lang, **params),
         })
     return render_template(
-        "path.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), a=a, b=b, by=by,
-        results=results,
-        none_found=none_found, options=_role_options(G, lang),
+        "path.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), G=G, a=a, b=b,
+        by=by, results=results, none_found=why is not None, why=why, same=same,
+        options=_role_options(G, lang),
     )
+
+
+def _came_from(ladder: str) -> str | None:
+    """The role whose page sent the user here (from the Referer), if it was one of ours."""
+    ref = request.referrer
+    if not ref:
+        return None
+    path = urlsplit(ref).path
+    prefix = url_for("pages.ladder", ladder=ladder) + "/roles/"
+    if not path.startswith(prefix):
+        return None
+    return path[len(prefix):] or None
 
 
 @bp.get("/ladders/<ladder>/reporting")
