@@ -1,6 +1,6 @@
 """How fast and how big: people files, org charts and Graphviz, measured in one run.
 
-    .venv/bin/python benchmarks/org.py [--quick] [--writers-only] [--graphviz-max N]
+    .venv/bin/python benchmarks/org_charts.py [--quick] [--writers-only] [--graphviz-max N]
 
 Each line prints the measured value, the target, a baseline measured in the
 same run and the ratio to that baseline. Orgs come from
