@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 
@@ -41,14 +42,20 @@ def test_a_big_people_file_loads_beside_requests(tmp_path):
     folder = tmp_path / "graphs"
     shutil.copytree(bundled_graphs(), folder)
     make_org = load_benchmark("make_org")
-    with (folder / "big.csv").open("w", encoding="utf-8") as out:
+    big = tmp_path / "big.csv"
+    with big.open("w", encoding="utf-8") as out:
         make_org.write_csv(make_org.make_org(250_000, seed=1), out)
-    assert (folder / "big.csv").stat().st_size > 28_000_000
+    assert big.stat().st_size > 28_000_000
+    time.sleep(6.5)  # the bundled files settle; big.csv arrives just before the start
+    os.replace(big, folder / "big.csv")
+    os.utime(folder / "big.csv")  # just arrived: the loader lets it settle, then reads it
     port = bench.free_port()
     log = tmp_path / "server.log"
     # A short worker timeout: a worker that loaded on a request, or blocked, would be killed.
+    # settle_time 6 s: however fast this machine, the file is still loading when the
+    # server first answers, so the test sees requests answered beside the load.
     proc = bench.start_server(folder, port, workers=1, log=log,
-                              settings={"worker_timeout": "10"})
+                              settings={"worker_timeout": "10", "settle_time": "6"})
     base = f"http://127.0.0.1:{port}"
     try:
         first = bench.wait_until_up(base, proc)
