@@ -10,22 +10,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import NEEDS_CHROMIUM
 from tests.conftest import REPO, add_acme, free_port, start_gunicorn, stop, wait_for
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian's chromium is not installed at /usr/bin/chromium "
-                              "(make browser-deps installs it)"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +38,6 @@ def server(tmp_path_factory):
         pytest.fail(f"{exc}; log: {(root / 'gunicorn.log').read_text(errors='replace')[-2000:]}")
     yield base
     stop(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def new_page(browser, server, width=1280, height=900, locale="en-GB"):

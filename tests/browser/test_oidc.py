@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import ARGS, CHROMIUM
+
 from ..conftest import REPO, bundled_graphs, free_port, start_gunicorn, stop, wait_for
-from .test_browser import ARGS, CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
