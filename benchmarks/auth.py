@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +29,9 @@ sys.path.insert(0, str(REPO))
 
 from orgpath.tokens import create_token  # noqa: E402
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+from http_api import free_port, wrk  # noqa: E402  (one wrk driver for the HTTP benchmarks)
+
 TARGET = 0.9
 URLS = {
     "ladder next roles": "/api/v1/ladders/account-management/roles/account-manager/next",
@@ -38,30 +39,10 @@ URLS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get(url: str, headers: dict[str, str]) -> bytes:
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
         assert r.status == 200, (url, r.status)
         return r.read()
-
-
-def wrk(url: str, headers: dict[str, str], duration: int, threads: int,
-        connections: int) -> float:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s"]
-    for k, v in headers.items():
-        cmd += ["-H", f"{k}: {v}"]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
-    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if not m:
-        raise SystemExit(f"cannot read wrk's output:\n{out}")
-    if "Non-2xx" in out or "Socket errors" in out:
-        print(out, file=sys.stderr)
-    return float(m.group(1))
 
 
 def main() -> int:
@@ -115,8 +96,8 @@ def main() -> int:
             for _ in range(args.rounds):
                 for name, path in URLS.items():
                     for who, headers in (("unsigned", {}), ("bearer", signed)):
-                        runs[name, who].append(wrk(base + path, headers, args.duration,
-                                                   args.threads, args.connections))
+                        runs[name, who].append(wrk(base + path, args.duration, args.threads,
+                                                   args.connections, headers=headers))
             ok = True
             for name in URLS:
                 a = statistics.median(runs[name, "unsigned"])
