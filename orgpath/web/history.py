@@ -26,6 +26,7 @@ from orgpath.diagnostics import InputError
 from orgpath.diff import Diff, as_rows
 from orgpath.gitrepo import NoRepository, RevisionError, Version
 from orgpath.history import History, history_for
+from orgpath.render import formats
 from orgpath.store import Entry
 from orgpath.web.cache import json_response
 from orgpath.web.charting import chart_response
@@ -36,7 +37,6 @@ from orgpath.web.i18n import api_lang, page_lang
 bp = Blueprint("history", __name__)
 api_bp = Blueprint("history_api", __name__)
 
-MEDIA = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 
 
 def nest(pages_bp: Blueprint) -> None:
@@ -303,14 +303,19 @@ def headcount_api(org: str):
     return json_response(("headcount", org, head, entry.version, dept), produce, private=True)
 
 
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    """A 400 naming the formats a history chart can be drawn in."""
+    if fmt not in allowed:
+        raise bad_param("format", f"format must be one of {', '.join(allowed)}, "
+                        f"not {fmt[:40]!r}.", allowed=list(allowed))
+
+
 @api_bp.get("/orgs/<org>/headcount.<fmt>")
 def headcount_chart(org: str, fmt: str):
     from orgpath.render.historycharts import HEADCOUNT_FORMATS
     from orgpath.render.historycharts import headcount_chart as draw
 
-    if fmt not in HEADCOUNT_FORMATS:
-        raise bad_param("format", f"format must be one of {', '.join(HEADCOUNT_FORMATS)}, "
-                        f"not {fmt[:40]!r}.", allowed=list(HEADCOUNT_FORMATS))
+    _check_format(fmt, HEADCOUNT_FORMATS)
     lang = check_lang(api_lang())
     entry = _entry("org", org)
     series = _history().headcount(entry)
@@ -321,7 +326,8 @@ def headcount_chart(org: str, fmt: str):
         words = {"people": _("People"), "date": _("Date"), "all": _("Everyone")}
     return chart_response(
         ("headcount", org, head, entry.version, dept, fmt, lang),
-        lambda: draw(series, fmt, title=title, department=dept, labels=words), MEDIA[fmt],
+        lambda: draw(series, fmt, title=title, department=dept, labels=words),
+        formats.get(fmt).media_type,
         fmt=fmt, private=True)
 
 
@@ -330,9 +336,7 @@ def diff_chart(org: str, fmt: str):
     from orgpath.render.historycharts import DIFF_FORMATS
     from orgpath.render.historycharts import diff_chart as draw
 
-    if fmt not in DIFF_FORMATS:
-        raise bad_param("format", f"format must be one of {', '.join(DIFF_FORMATS)}, "
-                        f"not {fmt[:40]!r}.", allowed=list(DIFF_FORMATS))
+    _check_format(fmt, DIFF_FORMATS)
     lang = check_lang(api_lang())
     entry = _entry("org", org)
     h = _history()
@@ -355,7 +359,7 @@ def diff_chart(org: str, fmt: str):
             raise Problem(422, "render-failed", "Chart cannot be drawn", str(exc)) from None
 
     return chart_response(("diffchart", org, old.blob, new.blob, fmt, lang), produce,
-                          MEDIA[fmt], fmt=fmt, private=True)
+                          formats.get(fmt).media_type, fmt=fmt, private=True)
 
 
 # --- OpenAPI -----------------------------------------------------------------------------
