@@ -6,9 +6,10 @@ Each reader turns one kind of file into the ``(header, rows)`` stream that
 shared with CSV. ``READERS`` maps a file-name suffix to its reader;
 :func:`orgpath.peoplefile.read_org` picks one by suffix.
 
-* ``.xlsx``: the first sheet, or the manifest's ``sheet:``; read with openpyxl
-  in read-only mode. ``line`` is the sheet row, and diagnostics name the sheet,
-  row and column (``agency.xlsx:Ark1:R7:C3: error: ...``).
+* ``.xlsx``: the first sheet, or the manifest's ``sheet:``; read with calamine
+  (python-calamine, Rust) once the zip, its unpacked size and every sheet's
+  grid have been checked here. ``line`` is the sheet row, and diagnostics name
+  the sheet, row and column (``agency.xlsx:Ark1:R7:C3: error: ...``).
 * ``.scim.json``: a SCIM 2.0 ``ListResponse`` of ``User`` resources (RFC 7643);
   the manager is the enterprise extension's ``manager.value``.
 * ``.graph.json``: Microsoft Graph (Entra ID) users, ``{"value": [...]}`` or a
@@ -100,10 +101,14 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
         if member.lower().endswith(".xml"):
             what = f"sheet {sheets[member]!r}" if member in sheets else member
             _check_part(xml, what, max_cells, reject, deadline)
+    failures = {sheets[m]: _error_cells(parts[m]) for m in sheets if m in parts}
+    stored = io.BytesIO(_stored_zip(parts))
+    del parts  # calamine keeps its own copy
     try:
-        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(_stored_zip(parts)))
+        wb = python_calamine.CalamineWorkbook.from_filelike(stored)
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
         raise reject(f"cannot read the workbook: {exc}") from None
+    del stored
     names = [m.name for m in wb.sheets_metadata
              if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
     wanted = manifest.get("sheet")
@@ -135,9 +140,7 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
     id_cols = {i for i, h in enumerate(header)
                if _ALIASES.get(_norm_header(h)) in _ID_FIELDS}
     warned: set[int] = set()
-    member = next((m for m, t in sheets.items() if t == title), None)
-    failed = _error_cells(parts[member]) if member in parts else {}
-    del parts
+    failed = failures.get(title, {})
 
     def cell(v: Any, line: int, i: int) -> str:
         if i in id_cols:
@@ -215,7 +218,7 @@ def _unpack(raw: bytes, reject: Callable[[str], Refused], deadline: Deadline
                 deadline.check()
                 if not info.is_dir():
                     with z.open(info) as fh:
-                        parts[info.filename] = fh.read(info.file_size + 1)
+                        parts[info.filename] = fh.read()
     except zipfile.BadZipFile as exc:
         if not _looks_like_zip(raw):
             raise reject("not an Excel workbook (.xlsx is a zip file; save the file as "
@@ -223,8 +226,6 @@ def _unpack(raw: bytes, reject: Callable[[str], Refused], deadline: Deadline
         raise reject(f"the workbook is damaged: {exc}") from None
     except (NotImplementedError, RuntimeError, EOFError, OSError, zlib.error) as exc:
         raise reject(f"the workbook is damaged: {exc}") from None
-    if any(len(parts[i.filename]) > i.file_size for i in infos if not i.is_dir()):
-        raise reject("the workbook is damaged: a member is larger than its zip header says")
     low = {m.lower() for m in parts}
     if any(m.endswith("workbook.bin") for m in low):
         raise reject("an Excel binary workbook (.xlsb) named .xlsx; save it as "
