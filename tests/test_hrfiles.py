@@ -383,6 +383,20 @@ def test_xlsx_damaged_sheet_xml_is_a_clean_error(tmp_path):
     assert str(diags[0]).startswith(f"{p}:Ark1: error: cannot read the sheet: ")
 
 
+def test_xlsx_entity_bomb_is_not_expanded(tmp_path):
+    lol = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"], ["1", "Ann", None]])
+    rezip(p, {SHEET: lambda b: b
+              .replace(b"<worksheet", f"<!DOCTYPE w [{''.join(lol)}]><worksheet".encode(), 1)
+              .replace(b"<t>Ann</t>", b"<t>&lol9;</t>")})
+    org, diags = read_org(p)
+    assert org is None
+    assert len(diags) == 1
+    assert str(diags[0]).startswith(f"{p}:Ark1: error: cannot read the sheet: ")
+    assert "entity `&lol9;`" in diags[0].message  # calamine's words: not expanded
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le"),
      "the workbook is password-protected (encrypted); save a copy without a password"),
