@@ -102,7 +102,7 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
             what = f"sheet {sheets[member]!r}" if member in sheets else member
             _check_part(xml, what, max_cells, reject, deadline)
     failures = {sheets[m]: _error_cells(parts[m]) for m in sheets if m in parts}
-    stored = io.BytesIO(_stored_zip(parts))
+    stored = io.BytesIO(_stored_zip(parts, deadline))
     del parts  # calamine keeps its own copy
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(stored)
@@ -243,11 +243,12 @@ def _looks_like_zip(raw: bytes) -> bool:
     return raw.startswith(b"PK\x03\x04")
 
 
-def _stored_zip(parts: dict[str, bytes]) -> bytes:
+def _stored_zip(parts: dict[str, bytes], deadline: Deadline) -> bytes:
     """The checked members as an uncompressed zip: what calamine reads is what we checked."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
         for member, data in parts.items():
+            deadline.check()
             z.writestr(member, data)
     return buf.getvalue()
 
