@@ -69,6 +69,7 @@ _REF = re.compile(rb"([A-Za-z]*)([0-9]+)")
 _SST = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*>")
 _SST_COUNT = re.compile(rb"""(?:uniqueCount|count)\s*=\s*["']\s*\+?([0-9]+)""")
 _STR = itertools.repeat(str)
+_SLICE = 1 << 21  # bytes scanned per regular expression call (see _slices)
 _ERROR_CELL = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"[^>]*\st="e"[^>]*>(?:<f[^<]*</f>|<f[^>]*/>)?'
                          rb"<v>([^<]*)</v>")
 
@@ -100,7 +101,8 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
     for member, xml in parts.items():
         if member.lower().endswith(".xml"):
             what = f"sheet {sheets[member]!r}" if member in sheets else member
-            _check_part(xml, what, max_cells, reject, deadline)
+            _check_part(xml, what, max_cells=max_cells, reject=reject, deadline=deadline,
+                        strings=member.lower().endswith("sharedstrings.xml"))
     failures = {sheets[m]: _error_cells(parts[m]) for m in sheets if m in parts}
     stored = io.BytesIO(_stored_zip(parts, deadline))
     del parts  # calamine keeps its own copy
@@ -294,15 +296,16 @@ def _col_letters(n: int) -> str:
     return out
 
 
-def _check_part(xml: bytes, what: str, max_cells: int, reject: Callable[[str], Refused],
-                deadline: Deadline) -> None:
+def _check_part(xml: bytes, what: str, *, max_cells: int, reject: Callable[[str], Refused],
+                deadline: Deadline, strings: bool) -> None:
     """Refuse a part whose cells span more than ``max_cells`` or leave Excel's grid.
 
     calamine holds a sheet as one dense grid from its first to its last cell,
     so two far-apart cells would be a memory bomb; and it reserves room for as
-    many shared strings as the table claims, so that claim must fit the part.
+    many shared strings as the table claims, so that claim must fit the part
+    (``strings``: the part is the shared strings table).
     """
-    sst = _SST.search(xml)
+    sst = _SST.search(xml) if strings else None
     if sst is not None:
         for m in _SST_COUNT.finditer(sst.group()):
             if int(m.group(1)) > len(xml) // 4 + 1:
@@ -317,15 +320,39 @@ def _check_part(xml: bytes, what: str, max_cells: int, reject: Callable[[str], R
                      f"more than the limit of {max_cells:,} (setting max_sheet_cells)")
 
 
+def _slices(xml: bytes) -> Iterator[tuple[int, int]]:
+    """``xml`` as (start, end) slices of about ``_SLICE`` bytes, each ending after a ``>``.
+
+    A regular expression holds the GIL for its whole run: over 50 MB that is a
+    pause of a quarter second for the web's other threads while a big file
+    loads. No pattern scanned by slice spans a ``>``.
+    """
+    a, n = 0, len(xml)
+    while a < n:
+        b = xml.find(b">", min(a + _SLICE, n) - 1)
+        b = n if b < 0 else b + 1
+        yield a, b
+        a = b
+
+
 def _extent(xml: bytes, deadline: Deadline) -> tuple[int, int]:
     """At least the last row and column (1-based) calamine places a cell of ``xml`` in."""
-    n_cells = xml.count(b"<c ") + xml.count(b"<c>")
-    odd = _ODD_CELL.search(xml) or (b":c" in xml and _PREFIXED_CELL.search(xml))
-    if n_cells and n_cells == xml.count(b'<c r="') and not odd:
+    n_cells = n_refs = 0
+    odd = False
+    letters: set[bytes] = set()
+    digits: set[bytes] = set()
+    for a, b in _slices(xml):
+        n_cells += xml.count(b"<c ", a, b) + xml.count(b"<c>", a, b)
+        n_refs += xml.count(b'<c r="', a, b)
+        odd = odd or bool(_ODD_CELL.search(xml, a, b) or (
+            xml.find(b":c", a, b) >= 0 and _PREFIXED_CELL.search(xml, a, b)))
+        if n_cells == n_refs and not odd:
+            letters.update(_CELL_COL.findall(xml, a, b))
+            digits.update(_CELL_ROW.findall(xml, a, b))
+    if n_cells and n_cells == n_refs and not odd:
         # every cell has its own reference: the largest ones are the extent
-        cols = max((_col_number(c) for c in set(_CELL_COL.findall(xml))), default=0)
-        rows = max(map(int, set(_CELL_ROW.findall(xml))), default=0)
-        return rows, cols
+        return (max(map(int, digits), default=0),
+                max(map(_col_number, letters), default=0))
     if not n_cells and not odd:
         return 0, 0
     # calamine's own walk: a row's r sets the row, </row> moves to the next; a cell's
