@@ -159,7 +159,7 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
                                   "column as text", i)
         return _text(v)
 
-    def formula_errors(line: int, values: list[str]) -> None:
+    def formula_errors(line: int) -> None:
         for i, shown in failed.pop(line, ()):
             what = header[i] if i < len(header) and header[i] else "the"
             if i in id_cols:
@@ -172,12 +172,12 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for line, values in enumerate(it, start=2):
+                if failed and line in failed:
+                    formula_errors(line)
                 if values.count("") == len(values):
                     continue
                 if left:
                     values = pad + values
-                if failed and line in failed:
-                    formula_errors(line, values)
                 if all(map(isinstance, values, _STR)):
                     yield line, values
                 else:
@@ -187,7 +187,7 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
             wb.close()
 
     if failed and 1 in failed:
-        formula_errors(1, header)
+        formula_errors(1)
     return header, rows()
 
 

@@ -229,6 +229,17 @@ def test_xlsx_formula_errors_are_named_by_cell(tmp_path):
     ]
 
 
+def test_xlsx_row_of_only_a_formula_error_is_not_skipped_silently(tmp_path):
+    p = xlsx(tmp_path / "f.xlsx", [["id", "name", "manager"], ["1", "Ann", None],
+                                   ["=1/0", None, None]])
+    rezip(p, {SHEET: lambda b: b.replace(b'<c r="A3"><f>1/0</f><v></v></c>',
+                                         b'<c r="A3" t="e"><f>1/0</f><v>#DIV/0!</v></c>')})
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}:Ark1:R3:C1: error: id cell holds a formula error (#DIV/0!); "
+                           "fix the formula or type the value"]
+
+
 def test_xlsx_header_only_has_no_people(tmp_path):
     p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"]])
     org, diags = read_org(p)
