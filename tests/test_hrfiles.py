@@ -422,15 +422,23 @@ def test_ole_files_named_xlsx_are_named(tmp_path, content, message):
     assert strs(diags) == [f"{p}: error: {message}"]
 
 
-def test_ods_named_xlsx_is_named(tmp_path):
+@pytest.mark.parametrize(("members", "message"), [
+    ({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+      "content.xml": "<office:document-content/>"},
+     "an OpenDocument spreadsheet (.ods) named .xlsx; save it as 'Excel Workbook (.xlsx)'"),
+    ({"xl/workbook.bin": "\x83\x01", "[Content_Types].xml": "<Types/>"},
+     "an Excel binary workbook (.xlsb) named .xlsx; save it as 'Excel Workbook (.xlsx)'"),
+    ({"word/document.xml": "<w:document/>"},
+     "not an Excel workbook: the zip has no xl/workbook.xml"),
+], ids=["ods", "xlsb", "docx"])
+def test_other_zips_named_xlsx_are_named(tmp_path, members, message):
     p = tmp_path / "x.xlsx"
     with zipfile.ZipFile(p, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", "<office:document-content/>")
+        for member, text in members.items():
+            z.writestr(member, text)
     org, diags = read_org(p)
     assert org is None
-    assert strs(diags) == [f"{p}: error: an OpenDocument spreadsheet (.ods) named .xlsx; save "
-                           "it as 'Excel Workbook (.xlsx)'"]
+    assert strs(diags) == [f"{p}: error: {message}"]
 
 
 def test_cli_validate_names_a_refused_workbook_in_one_line(tmp_path):
