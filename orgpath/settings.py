@@ -160,6 +160,10 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=1),
     Setting("max_people_bytes", 128 * MiB, "bytes",
             "Largest people file read (for an .xlsx, also its unpacked size).", minimum=1),
+    Setting("max_sheet_cells", 10_000_000, "int",
+            "Most cells an .xlsx sheet may span (rows times columns, from A1 to its last "
+            "cell), checked before it is read: the reader holds that grid in memory.",
+            minimum=1),
     Setting("max_org_people", 250_000, "int",
             "Most people one org may hold; bounds a loaded org's memory.", minimum=1),
     Setting("max_nesting", 64, "int",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import struct
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -156,6 +158,296 @@ def test_cli_validate_reads_a_workbook(tmp_path):
     r = CliRunner().invoke(people, ["validate", str(p)])
     assert r.exit_code == 0
     assert r.stdout.strip() == f"{p}: ok, 1 people"
+
+
+def rezip(path: Path, change: dict) -> Path:
+    """Rewrite members of the zip at ``path``: member name → function of its bytes."""
+    with zipfile.ZipFile(path) as z:
+        members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for member, data in members:
+            z.writestr(member, change.get(member, lambda b: b)(data))
+        for member in change.keys() - {m for m, _ in members}:  # new members
+            z.writestr(member, change[member](b""))
+    return path
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def raw_sheet(path: Path, sheet_data: str, shared: str | None = None) -> Path:
+    """A one-sheet workbook ('Ark1') whose <sheetData> (and <sst>) are written by hand."""
+    xlsx(path, [["placeholder"]])
+    change = {SHEET: lambda _: (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
+        f"<sheetData>{sheet_data}</sheetData></worksheet>").encode()}
+    if shared is not None:
+        change["xl/sharedStrings.xml"] = lambda _: (
+            f'<?xml version="1.0" encoding="UTF-8"?>{shared}').encode()
+    return rezip(path, change)
+
+
+def inline(text: str) -> str:
+    return f'<c t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def test_xlsx_formulas_give_their_cached_values(tmp_path):
+    p = xlsx(tmp_path / "f.xlsx", [["id", "name", "manager", "department"],
+                                   ["1", "Ann", None, "Board"],
+                                   ["2", "=B2&\" Lee\"", "=A2", "=D2"]])
+    # openpyxl writes no results; Excel saves each formula with its last value
+    rezip(p, {SHEET: lambda b: b
+              .replace(b'<c r="B3"><f>B2&amp;" Lee"</f><v></v></c>',
+                       b'<c r="B3" t="str"><f>B2&amp;" Lee"</f><v>Ann Lee</v></c>')
+              .replace(b'<c r="C3"><f>A2</f><v></v></c>',
+                       b'<c r="C3" t="str"><f>A2</f><v>1</v></c>')
+              .replace(b'<c r="D3"><f>D2</f><v></v></c>',
+                       b'<c r="D3" t="str"><f>D2</f><v>Board</v></c>')})
+    org, diags = read_org(p)
+    assert diags == []
+    assert [(x.id, x.name, x.manager_id, x.department) for x in org.people] == [
+        ("1", "Ann", None, "Board"), ("2", "Ann Lee", "1", "Board")]
+
+
+def test_xlsx_formula_errors_are_named_by_cell(tmp_path):
+    p = xlsx(tmp_path / "f.xlsx", [["id", "name", "manager", "department"],
+                                   ["1", "Ann", None, "=1/0"],
+                                   ["2", "Bob", "=NA()", "Sales"]])
+    rezip(p, {SHEET: lambda b: b
+              .replace(b'<c r="D2"><f>1/0</f><v></v></c>',
+                       b'<c r="D2" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+              .replace(b'<c r="C3"><f>NA()</f><v></v></c>',
+                       b'<c r="C3" t="e"><f>NA()</f><v>#N/A</v></c>')})
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [
+        f"{p}:Ark1:R3:C3: error: manager cell holds a formula error (#N/A); fix the formula "
+        "or type the value",
+        f"{p}:Ark1:R2:C4: warning: department cell holds a formula error (#DIV/0!), read as "
+        "empty",
+    ]
+
+
+def test_xlsx_row_of_only_a_formula_error_is_not_skipped_silently(tmp_path):
+    p = xlsx(tmp_path / "f.xlsx", [["id", "name", "manager"], ["1", "Ann", None],
+                                   ["=1/0", None, None]])
+    rezip(p, {SHEET: lambda b: b.replace(b'<c r="A3"><f>1/0</f><v></v></c>',
+                                         b'<c r="A3" t="e"><f>1/0</f><v>#DIV/0!</v></c>')})
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}:Ark1:R3:C1: error: id cell holds a formula error (#DIV/0!); "
+                           "fix the formula or type the value"]
+
+
+def test_xlsx_header_only_has_no_people(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"]])
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}:Ark1:R2: error: the file has a header but no people"]
+
+
+def test_xlsx_empty_workbook(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [])
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}:Ark1:R1: error: the sheet is empty"]
+
+
+def test_xlsx_empty_first_row_is_named(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [[], [], ["id", "name", "manager"], ["1", "Ann", None]])
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}:Ark1:R1: error: row 1, the header, is empty (the sheet's "
+                           "cells start at row 3); put the column names in row 1"]
+
+
+def test_xlsx_starting_in_column_b_keeps_the_sheets_column_numbers(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [[None, "id", "name", "manager"], [None, "1", "Ann", None],
+                                   [None, "2", "Bob", "9"]])
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}:Ark1:R3:C4: error: 'Bob' (2): unknown manager '9'"]
+
+
+def test_xlsx_cells_without_references_are_placed_in_order(tmp_path):
+    # some writers leave out r="A1": a cell is then one right of the one before
+    p = raw_sheet(tmp_path / "x.xlsx",
+                  "<row>" + inline("id") + inline("name") + inline("manager") + "</row>"
+                  "<row>" + inline("1") + inline("Ann") + "</row>"
+                  '<row r="5">' + inline("2") + inline("Bob") + inline("1") + "</row>")
+    org, diags = read_org(p)
+    assert diags == []
+    assert [(x.id, x.name, x.manager_id, x.row) for x in org.people] == [
+        ("1", "Ann", None, 2), ("2", "Bob", "1", 5)]
+
+
+def test_xlsx_two_far_apart_cells_are_refused_before_reading(tmp_path):
+    # a grid from A1 to XFD1048576 would need 17 billion cells in memory
+    p = xlsx(tmp_path / "bomb.xlsx", [["id", "name", "manager"]])
+    wb = openpyxl.load_workbook(p)
+    wb.active["XFD1048576"] = 1
+    wb.save(p)
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}: error: sheet 'Ark1' spans A1:XFD1048576, 17,179,869,184 "
+                           "cells, more than the limit of 10,000,000 (setting max_sheet_cells)"]
+
+
+def test_xlsx_far_apart_cells_without_references_are_refused_too(tmp_path):
+    p = raw_sheet(tmp_path / "bomb.xlsx",
+                  "<row>" + inline("id") + "</row>"
+                  '<row r="1000000">' + "<c><v>1</v></c>" * 20 + "</row>")
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}: error: sheet 'Ark1' spans A1:T1000000, 20,000,000 cells, "
+                           "more than the limit of 10,000,000 (setting max_sheet_cells)"]
+
+
+def test_xlsx_cell_beyond_excels_grid_is_refused(tmp_path):
+    p = raw_sheet(tmp_path / "bomb.xlsx", '<row r="1"><c r="A1"><v>1</v></c>'
+                                          '<c r="ZZZZ1"><v>1</v></c></row>')
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}: error: sheet 'Ark1' has a cell beyond Excel's last cell "
+                           "XFD1048576 (row 1, column 475,254): the workbook is damaged"]
+
+
+def test_xlsx_sheet_cells_limit_is_a_setting(tmp_path, monkeypatch):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"], ["1", "Ann", None]])
+    monkeypatch.setenv("ORGPATH_MAX_SHEET_CELLS", "5")
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}: error: sheet 'Ark1' spans A1:C2, 6 cells, more than the "
+                           "limit of 5 (setting max_sheet_cells)"]
+
+
+def test_xlsx_zip_bomb_is_refused_by_its_unpacked_size(tmp_path, monkeypatch):
+    p = xlsx(tmp_path / "bomb.xlsx", [["id", "name", "manager"], ["1", "Ann", None]])
+    rezip(p, {SHEET: lambda b: b.replace(b"<sheetData>", b"<sheetData>" + b" " * 2_000_000)})
+    assert p.stat().st_size < 100_000
+    monkeypatch.setenv("ORGPATH_MAX_PEOPLE_BYTES", "1000000")
+    org, diags = read_org(p)
+    assert org is None
+    assert len(diags) == 1
+    assert str(diags[0]).startswith(f"{p}: error: the workbook unpacks to 2,0")
+    assert str(diags[0]).endswith("bytes, more than the limit of 1,000,000 (max_people_bytes)")
+
+
+def test_xlsx_member_larger_than_its_header_says_is_refused(tmp_path):
+    p = xlsx(tmp_path / "bomb.xlsx", [["id", "name", "manager"], ["1", "Ann", None]])
+    rezip(p, {SHEET: lambda b: b.replace(b"<sheetData>", b"<sheetData>" + b" " * 100_000)})
+    data = bytearray(p.read_bytes())
+    name = SHEET.encode()
+    # understate the sheet's unpacked size in its local header and the central directory
+    for sig, name_len_at, size_at, name_at in ((b"PK\x03\x04", 26, 22, 30),
+                                               (b"PK\x01\x02", 28, 24, 46)):
+        i = data.find(sig)
+        while i != -1:
+            n = struct.unpack_from("<H", data, i + name_len_at)[0]
+            if data[i + name_at:i + name_at + n] == name:
+                struct.pack_into("<I", data, i + size_at, 1000)
+            i = data.find(sig, i + 4)
+    p.write_bytes(bytes(data))
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}: error: the workbook is damaged: Bad CRC-32 for file "
+                           f"'{SHEET}'"]
+
+
+def shared_strings(words: list[str], count: int | None = None) -> str:
+    n = len(words) if count is None else count
+    return (f'<sst xmlns="{MAIN}" count="{n}" uniqueCount="{n}">'
+            + "".join(f"<si><t>{w}</t></si>" for w in words) + "</sst>")
+
+
+SHARED_ROWS = ('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+               '<c r="C1" t="s"><v>2</v></c></row>'
+               '<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c></row>')
+WORDS = ["Medarbejdernummer", "Navn", "Leder", "00123", "Søren"]
+
+
+def test_xlsx_shared_strings_as_excel_writes_them(tmp_path):
+    p = raw_sheet(tmp_path / "x.xlsx", SHARED_ROWS, shared_strings(WORDS))
+    org, diags = read_org(p)
+    assert diags == []
+    assert [(x.id, x.name) for x in org.people] == [("00123", "Søren")]
+
+
+def test_xlsx_shared_strings_claiming_too_many_is_refused(tmp_path):
+    # calamine would reserve room for every claimed string before reading one
+    p = raw_sheet(tmp_path / "x.xlsx", SHARED_ROWS, shared_strings(WORDS, 99_999_999_999))
+    org, diags = read_org(p)
+    assert org is None
+    assert len(diags) == 1
+    assert str(diags[0]).startswith(f"{p}: error: the workbook is damaged: "
+                                    "xl/sharedStrings.xml claims 99,999,999,999 shared strings")
+
+
+def test_xlsx_damaged_sheet_xml_is_a_clean_error(tmp_path):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"], ["1", "Ann", None]])
+    rezip(p, {SHEET: lambda b: b[:len(b) // 2]})
+    org, diags = read_org(p)
+    assert org is None
+    assert len(diags) == 1
+    assert diags[0].severity == ERROR
+    assert str(diags[0]).startswith(f"{p}:Ark1: error: cannot read the sheet: ")
+
+
+def test_xlsx_entity_bomb_is_not_expanded(tmp_path):
+    lol = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"], ["1", "Ann", None]])
+    rezip(p, {SHEET: lambda b: b
+              .replace(b"<worksheet", f"<!DOCTYPE w [{''.join(lol)}]><worksheet".encode(), 1)
+              .replace(b"<t>Ann</t>", b"<t>&lol9;</t>")})
+    org, diags = read_org(p)
+    assert org is None
+    assert len(diags) == 1
+    assert str(diags[0]).startswith(f"{p}:Ark1: error: cannot read the sheet: ")
+    assert "entity `&lol9;`" in diags[0].message  # calamine's words: not expanded
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le"),
+     "the workbook is password-protected (encrypted); save a copy without a password"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le"),
+     "an old Excel 97-2003 workbook (.xls) named .xlsx; save it as 'Excel Workbook (.xlsx)'"),
+], ids=["encrypted", "xls"])
+def test_ole_files_named_xlsx_are_named(tmp_path, content, message):
+    p = tmp_path / "x.xlsx"
+    p.write_bytes(content)
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}: error: {message}"]
+
+
+@pytest.mark.parametrize(("members", "message"), [
+    ({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+      "content.xml": "<office:document-content/>"},
+     "an OpenDocument spreadsheet (.ods) named .xlsx; save it as 'Excel Workbook (.xlsx)'"),
+    ({"xl/workbook.bin": "\x83\x01", "[Content_Types].xml": "<Types/>"},
+     "an Excel binary workbook (.xlsb) named .xlsx; save it as 'Excel Workbook (.xlsx)'"),
+    ({"word/document.xml": "<w:document/>"},
+     "not an Excel workbook: the zip has no xl/workbook.xml"),
+], ids=["ods", "xlsb", "docx"])
+def test_other_zips_named_xlsx_are_named(tmp_path, members, message):
+    p = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        for member, text in members.items():
+            z.writestr(member, text)
+    org, diags = read_org(p)
+    assert org is None
+    assert strs(diags) == [f"{p}: error: {message}"]
+
+
+def test_cli_validate_names_a_refused_workbook_in_one_line(tmp_path):
+    p = raw_sheet(tmp_path / "bomb.xlsx", '<row r="1"><c r="A1"><v>1</v></c>'
+                                          '<c r="XFD1048576"><v>1</v></c></row>')
+    r = CliRunner().invoke(people, ["validate", str(p)])
+    assert r.exit_code == 1
+    assert "Traceback" not in r.output
+    assert f"{p}: error: sheet 'Ark1' spans A1:XFD1048576" in r.output
 
 
 # --- encodings --------------------------------------------------------------------------
