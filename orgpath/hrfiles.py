@@ -110,6 +110,10 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
         wb = python_calamine.CalamineWorkbook.from_filelike(stored)
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
         raise reject(f"cannot read the workbook: {exc}") from None
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise reject(f"cannot read the workbook: the reader failed ({exc})") from None
     del stored
     names = [m.name for m in wb.sheets_metadata
              if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
@@ -128,6 +132,11 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
     except (python_calamine.CalamineError, ValueError) as exc:
         raise Refused(Diagnostic(name, None, None, ERROR, f"cannot read the sheet: {exc}",
                                  sheet=title)) from None
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise Refused(Diagnostic(name, None, None, ERROR, "cannot read the sheet: the "
+                                 f"reader failed ({exc})", sheet=title)) from None
     rep.sheet = title
     if ws.start is None:
         raise Refused(Diagnostic(name, 1, None, ERROR, "the sheet is empty", sheet=title))
@@ -170,6 +179,7 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
                                   "empty", i)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
+        line = 1
         try:
             for line, values in enumerate(it, start=2):
                 if failed and line in failed:
@@ -183,6 +193,11 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
                 else:
                     yield line, [v if type(v) is str else cell(v, line, i)
                                  for i, v in enumerate(values)]
+        except BaseException as exc:
+            if not _is_panic(exc):
+                raise
+            raise Refused(Diagnostic(name, line + 1, None, ERROR, "cannot read the row: the "
+                                     f"reader failed ({exc})", sheet=title)) from None
         finally:
             wb.close()
 
@@ -191,9 +206,16 @@ def read_xlsx(raw: bytes, name: str, manifest: dict, rep: _Report) -> Rows:
     return header, rows()
 
 
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine: pyo3 raises it as ``PanicException``, a
+    BaseException, which would pass every ``except Exception`` up to the worker."""
+    return type(exc).__name__ == "PanicException"
+
+
 def _unpack(raw: bytes, reject: Callable[[str], Refused], deadline: Deadline
             ) -> dict[str, bytes]:
-    """Every member of the workbook's zip, unpacked within ``max_people_bytes``.
+    """The workbook's XML parts, unpacked within ``max_people_bytes`` (pictures and
+    other binary parts are skipped).
 
     zipfile reads no more than each member's declared size and checks its CRC,
     so a member whose header understates it (a zip bomb) fails here.
@@ -207,7 +229,11 @@ def _unpack(raw: bytes, reject: Callable[[str], Refused], deadline: Deadline
     limit = settings.get("max_people_bytes")
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            infos = z.infolist()
+            # Pictures, printer settings and macros are never read: not unpacked, not counted.
+            everything = z.infolist()
+            low = {i.filename.lower() for i in everything}
+            infos = [i for i in everything
+                     if i.filename.lower().endswith((".xml", ".rels")) or i.flag_bits & 0x1]
             unpacked = sum(i.file_size for i in infos)
             if unpacked > limit:
                 raise reject(f"the workbook unpacks to {unpacked:,} bytes, more than the "
@@ -228,7 +254,6 @@ def _unpack(raw: bytes, reject: Callable[[str], Refused], deadline: Deadline
         raise reject(f"the workbook is damaged: {exc}") from None
     except (NotImplementedError, RuntimeError, EOFError, OSError, zlib.error) as exc:
         raise reject(f"the workbook is damaged: {exc}") from None
-    low = {m.lower() for m in parts}
     if any(m.endswith("workbook.bin") for m in low):
         raise reject("an Excel binary workbook (.xlsb) named .xlsx; save it as "
                      "'Excel Workbook (.xlsx)'")

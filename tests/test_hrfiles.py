@@ -153,6 +153,25 @@ def test_workbook_unpacking_beyond_the_limit_is_refused(tmp_path, monkeypatch):
     assert "larger than 2,000 bytes, the limit (setting max_people_bytes" in strs(diags)[0]
 
 
+def test_pictures_in_a_workbook_are_neither_unpacked_nor_counted(tmp_path, monkeypatch):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"], ["1", "Ann", None]])
+    rezip(p, {"xl/media/image1.png": lambda _: bytes(3_000_000)})  # 3 MB unpacked, tiny zipped
+    monkeypatch.setenv("ORGPATH_MAX_PEOPLE_BYTES", "1000000")
+    org, diags = read_org(p)
+    assert strs(diags) == []
+    assert [q.name for q in org.people] == ["Ann"]
+
+
+def test_an_xml_part_unpacking_beyond_the_limit_is_refused(tmp_path, monkeypatch):
+    p = xlsx(tmp_path / "x.xlsx", [["id", "name", "manager"], ["1", "Ann", None]])
+    rezip(p, {"xl/extra.xml": lambda _: b" " * 3_000_000})
+    monkeypatch.setenv("ORGPATH_MAX_PEOPLE_BYTES", "1000000")
+    org, diags = read_org(p)
+    assert org is None
+    assert "unpacks to" in strs(diags)[0]
+    assert "(max_people_bytes)" in strs(diags)[0]
+
+
 def test_cli_validate_reads_a_workbook(tmp_path):
     p = xlsx(tmp_path / "x.xlsx", [DANISH, ["1", "Ann", None, "CEO", "Ledelse", "a@x.dk"]])
     r = CliRunner().invoke(people, ["validate", str(p)])

@@ -100,3 +100,30 @@ def test_deep_chain_is_iterative():
     assert O.headcount(G, "0") == n - 1
     assert O.org_depth(G) == n
     assert len(O.chain_of_command(G, str(n - 1))) == n
+
+
+def test_adjacency_reads_like_dicts_and_refuses_changes(agency):
+    leaf = next(v for v in agency if not agency._succ[v])
+    boss = O.manager_of(agency, leaf)
+    assert dict(agency._pred[leaf]) == {boss: {}}
+    assert list(agency.predecessors(leaf)) == [boss]
+    assert agency.in_degree(leaf) == 1
+    assert list(agency.successors(leaf)) == []
+    assert list(reversed(agency._succ[boss])) == list(agency._succ[boss])[::-1]
+    with pytest.raises(TypeError):
+        agency._succ[leaf]["x"] = {}
+    # copies are plain networkx graphs the caller may change
+    copy = agency.copy()
+    copy.add_edge(leaf, "new")
+    assert list(copy.successors(leaf)) == ["new"]
+    assert list(agency.successors(leaf)) == []
+
+
+def test_graph_survives_pickle_and_deepcopy(agency):
+    import copy
+    import pickle
+
+    for again in (pickle.loads(pickle.dumps(agency)), copy.deepcopy(agency)):
+        assert sorted(again.edges) == sorted(agency.edges)
+        assert again.nodes["a12"]["person"] == agency.nodes["a12"]["person"]
+        assert O.chain_of_command(again, "a12") == O.chain_of_command(agency, "a12")
