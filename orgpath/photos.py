@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["SUFFIXES", "PhotoError", "default_size", "file_stamp", "find_photo", "folder_stamp",
-           "photo_ids", "photo_sizes", "render_photo"]
+           "org_folder", "photo_ids", "photo_sizes", "render_photo"]
 
 #: The image files a photo may be (lower-case suffixes).
 SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".webp")
@@ -123,6 +123,12 @@ def photo_ids(people: Iterable[Any], folder: Path | None, org: Any = None) -> se
             if find_photo(p, root, org) is not None:
                 out.add(p.id)
     return out
+
+
+def org_folder(org: Any) -> Path | None:
+    """The folder an org's people file is in (where its ``photos/`` are), if it has one."""
+    path = getattr(org, "path", None)
+    return Path(path).parent if path else None
 
 
 def folder_stamp(folder: Path | None) -> tuple[int, int]:
