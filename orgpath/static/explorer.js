@@ -112,6 +112,7 @@
   };
 
   Explorer.prototype.recompute = function () {
+    if (this.localShow) { this.visible.set(this.localShow); return; }
     var p = this.parent, v = this.visible, o = this.open;
     for (var i = 0; i < this.n; i++) { v[i] = p[i] < 0 ? 1 : (v[p[i]] && o[p[i]]) ? 1 : 0; }
   };
@@ -212,12 +213,14 @@
   Explorer.prototype.drawLines = function (ctx, list, k) {
     ctx.beginPath();
     var half = this.bw / 2, P = this.parent, X = this.x, Y = this.y, bh = this.bh;
+    var local = !!this.localShow;
     for (var m = 0; m < list.length; m++) {
       var i = list[m], p = P[i];
       if (p < 0) { continue; }
       var cx = X[i] + half, py = Y[p] + bh, mid = Y[i] - (Y[i] - py) / 2;
       if (Y[i] <= Y[p]) { continue; }
-      if (Math.abs(X[i] - X[p]) < this.bw && Y[i] - Y[p] < 2.5 * bh) {  // compact column
+      if (local) { mid = Y[i] - Math.min(20, (Y[i] - py) / 2); }  // in the gap above the row
+      if (!local && Math.abs(X[i] - X[p]) < this.bw && Y[i] - Y[p] < 2.5 * bh) {  // compact column
         ctx.moveTo(X[p] + 8, py); ctx.lineTo(X[p] + 8, Y[i] + bh / 2); ctx.lineTo(X[i], Y[i] + bh / 2);
       } else {
         ctx.moveTo(X[p] + half, py); ctx.lineTo(X[p] + half, mid); ctx.lineTo(cx, mid); ctx.lineTo(cx, Y[i]);
@@ -303,6 +306,21 @@
     return got;
   };
 
+  Explorer.prototype.nameFit = function (name, wide) {
+    // the name's font size: 12 px, or 11 or 10 when that is what fits on one line
+    var key = (wide ? "w" : "n") + name, got = this.fits.get(key);
+    if (got) { return got; }
+    this.titleFit("");  // sets up the measuring canvas
+    var width = this.bw - 6 - 1 - 12 - (wide ? 24 : FACE + 5), m = this.measure;
+    got = 10;
+    for (var px = NAME_PX; px >= 10; px--) {
+      m.font = "bold " + px + "px " + this.font;
+      if (m.measureText(name).width <= width) { got = px; break; }
+    }
+    this.fits.set(key, got);
+    return got;
+  };
+
   Explorer.prototype.photoUrl = function (i) {
     var u = this.d.photo_url.replace("__ID__", encodeURIComponent(this.d.ids[i]));
     return (window.devicePixelRatio || 1) > 1.5 ? u + "?size=192" : u;
@@ -359,6 +377,8 @@
     var name = document.createElement("span");
     name.className = "op-name";
     name.textContent = who;
+    var npx = this.nameFit(who || "", fit[1]);
+    if (npx !== NAME_PX) { name.style.fontSize = npx + "px"; }
     text.appendChild(name);
     if (title) {
       var t = document.createElement("span");
@@ -369,6 +389,7 @@
     }
     el.appendChild(text);
     if (count > 0) {
+      el.classList.add("has-count");
       var badge = document.createElement("span");
       badge.className = "op-count";
       badge.setAttribute("aria-hidden", "true");
@@ -486,6 +507,7 @@
 
   Explorer.prototype.toggle = function (i, on) {
     if (this.size[i] <= 1) { return; }
+    if (this.localShow) { this.leaveLocal(); this.open[i] = on === undefined ? 1 : (on ? 1 : 0); this.recompute(); return; }
     this.open[i] = on === undefined ? (this.open[i] ? 0 : 1) : (on ? 1 : 0);
     this.recompute();
     this.schedule();
@@ -513,6 +535,7 @@
   };
 
   Explorer.prototype.jump = function (i) {
+    this.leaveLocal();
     this.hit = i;
     this.openChain(i);
     this.current = i;
@@ -630,15 +653,56 @@
   };
 
   Explorer.prototype.around = function () {
-    // a person page: the chain above, the person's team and both ends of their dotted lines
-    var f = this.focus, self = this;
-    this.openChain(f);
-    if (this.size[f] > 1) { this.open[f] = 1; }
-    (this.up.get(f) || []).concat(this.down.get(f) || []).forEach(function (o) { self.openChain(o); });
-    this.recompute();
+    // A person page: a layout of its own, readable at any org size (in the whole org's
+    // layout a VP's reports sit thousands of units apart): the chain above in a column,
+    // the person, their reports in rows below and their dotted-line partners beside them.
+    var f = this.focus, bw = this.bw, bh = this.bh, GX = 16, GY = 48, ROW = 40;
+    if (!this.gx) { this.gx = this.x; this.gy = this.y; }
+    var X = Float64Array.from(this.gx), Y = Float64Array.from(this.gy), show = new Uint8Array(this.n);
+    var chain = [], kids = this.kids(f), s = this.size2d();
+    for (var p = this.parent[f]; p >= 0; p = this.parent[p]) { chain.unshift(p); }
+    var cols = Math.max(1, Math.floor((s[0] + GX) / (bw + GX)));
+    if (kids.length > cols && cols > 2 && cols % 2) { cols -= 1; }  // even: the trunk runs down the middle gap
+    cols = Math.max(1, Math.min(cols, kids.length));
+    var rowW = cols * bw + (cols - 1) * GX, cx = Math.max(rowW, bw) / 2, y = 0;
+    var open = this.open;
+    chain.concat([f]).forEach(function (a) { X[a] = cx - bw / 2; Y[a] = y; show[a] = 1; open[a] = 1; y += bh + GY; });
+    kids.forEach(function (k, m) {
+      X[k] = (m % cols) * (bw + GX); Y[k] = y + Math.floor(m / cols) * (bh + ROW); show[k] = 1;
+    });
+    var others = (this.up.get(f) || []).concat(this.down.get(f) || []);
+    var ox = Math.max(rowW, cx + bw / 2) + 3 * GX;
+    others.forEach(function (o, m) {
+      if (!show[o]) { X[o] = ox; Y[o] = Y[f] + m * (bh + ROW); show[o] = 1; }
+    });
+    this.setLocal(X, Y, show);
     this.current = f;
-    this.centreOn(f, 1);
+    // all of it when it fits; else as much of the team as fits, the person no higher than 1/5
+    var bottom = Y[f] + bh;
+    show.forEach(function (v, j) { if (v && Y[j] + bh > bottom) { bottom = Y[j] + bh; } });
+    var k = 1, ty = Math.max(s[1] * 0.2 - Y[f] * k, Math.min(16, s[1] - 16 - bottom * k));
+    this.setTransform(s[0] / 2 - cx * k, ty, k);
     this.select(f, false);
+  };
+
+  Explorer.prototype.setLocal = function (X, Y, show) {
+    // switch between the person page's own layout (show: who is in it) and the whole org's
+    this.x = X; this.y = Y;
+    this.localShow = show;
+    this.boxes.forEach(function (el) { el.remove(); });  // boxes are placed when made
+    this.boxes.clear();
+    this.dottedKey = "";
+    this.root.classList.toggle("local", !!show);
+    this.recompute();
+    this.schedule();
+  };
+
+  Explorer.prototype.leaveLocal = function () {
+    if (!this.localShow) { return; }
+    this.setLocal(this.gx, this.gy, null);
+    this.openChain(this.focus);
+    if (this.size[this.focus] > 1) { this.open[this.focus] = 1; }
+    this.recompute();
   };
 
   Explorer.prototype.readUrl = function () {
@@ -730,7 +794,7 @@
       var act = b.dataset.act;
       if (act === "in") { self.sel.call(self.zoom.scaleBy, 1.5); }
       else if (act === "out") { self.sel.call(self.zoom.scaleBy, 1 / 1.5); }
-      else if (act === "fit") { self.fit(); }
+      else if (act === "fit") { self.leaveLocal(); self.fit(); }
       else if (act === "around" && self.focus !== undefined) { self.around(); }
       else if (act === "expand" || act === "collapse") {
         for (var i = 0; i < self.n; i++) {
