@@ -107,21 +107,31 @@ def find_photo(person: Any, folder: Path | None, org: Any = None, *,
 
 
 def photo_ids(people: Iterable[Any], folder: Path | None, org: Any = None) -> set[str]:
-    """The ids of ``people`` with a photo the view may show, with one listing of ``photos/``."""
+    """The ids of ``people`` with a photo the view may show, with one listing of ``photos/``.
+
+    A regular file (not a link) in a ``photos/`` folder that is inside the folder needs no
+    more checks; links and the ``photo`` column go through :func:`find_photo`.
+    """
     if folder is None or getattr(org, "photos_hidden", False):
         return set()
     root = Path(folder).resolve()
+    plain: dict[str, bool] = {}  # file name -> a regular file, not a link
     try:
-        names = {e.name for e in os.scandir(root / "photos")}
+        if (root / "photos").resolve().is_relative_to(root):
+            with os.scandir(root / "photos") as it:
+                for e in it:
+                    plain[e.name] = e.is_file(follow_symlinks=False)
     except OSError:
-        names = set()
+        plain = {}
     out = set()
     for p in people:
         if _hidden(p.id, org):
             continue
-        if (names and any(p.id + s in names for s in SUFFIXES)) or p.photo_url:
-            if find_photo(p, root, org) is not None:
-                out.add(p.id)
+        names = [p.id + s for s in SUFFIXES if p.id + s in plain] if plain else []
+        if any(plain[n] for n in names) and _SAFE_ID.match(p.id):
+            out.add(p.id)
+        elif (names or p.photo_url) and find_photo(p, root, org) is not None:
+            out.add(p.id)
     return out
 
 
