@@ -60,7 +60,7 @@
     this.mode = root.dataset.mode || "org";  // "person": opened on data-focus, URL left alone
     this.pointed = -1;                       // the box pointed at or focused (dotted lines)
     this.dottedKey = "";
-    this.fits = new Map();                   // title -> [font px, wide] (measured once)
+    this.fits = new Map();                   // "t"+title, "n"/"w"+name -> font sizes (measured once)
   }
 
   Explorer.prototype.load = function (data) {
@@ -276,7 +276,7 @@
 
   Explorer.prototype.titleFit = function (title) {
     // [font px, wide (no face column), fits]: measured once per distinct title with canvas text
-    var got = this.fits.get(title);
+    var got = this.fits.get("t" + title);
     if (got) { return got; }
     if (!this.measure) {
       this.measure = document.createElement("canvas").getContext("2d");
@@ -302,7 +302,7 @@
       }
     }
     got = got || [TITLE_PX[TITLE_PX.length - 1], true, false];
-    this.fits.set(title, got);
+    this.fits.set("t" + title, got);
     return got;
   };
 
