@@ -20,7 +20,8 @@ import networkx as nx
 
 from orgpath import frameworks, queries
 from orgpath import org as orgq
-from orgpath.model import Ladder, Org, Person, Role, Salary, localize
+from orgpath.model import LANGUAGES, Ladder, Org, Person, Role, Salary, localize
+from orgpath.render.words import words
 
 
 def salary(s: Salary | None) -> dict | None:
@@ -395,7 +396,15 @@ def person_next_roles(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None = None
             "role": _person_role(G, pid, LG, lang), "next": next_role_list(G, pid, LG, lang)}
 
 
-def org_layout(G: nx.DiGraph, layout: Any, version: str = "") -> dict[str, Any]:
+#: The words of :mod:`orgpath.render.words` the explorer prints (its legend, empty boxes).
+_LAYOUT_WORDS = ("vacant", "in_team", "legend_vacant", "legend_dotted", "legend_headcount",
+                 "dotted_hint")
+
+
+def org_layout(G: nx.DiGraph, layout: Any, version: str = "", *,
+               ladder_graph: nx.MultiDiGraph | None = None,
+               photos: frozenset[str] | set[str] = frozenset(),
+               photo_url: str = "") -> dict[str, Any]:
     """An org's whole laid-out chart as columns, for the browser's explorer.
 
     ``layout`` is :func:`orgpath.render.layout.tidy_layout` of ``G``. People come in
@@ -403,6 +412,13 @@ def org_layout(G: nx.DiGraph, layout: Any, version: str = "") -> dict[str, Any]:
     (an index, ``-1`` for a root) is always below ``i``. ``x``/``y`` are the boxes'
     top-left corners in whole points; ``dept`` indexes ``departments`` (``-1``: none);
     ``vacant`` and ``dotted`` (``[person, manager]`` index pairs) are sparse.
+
+    Every language at once, so one cached answer serves every page: ``roles`` are the
+    ladder role titles per language and ``role`` the ``[person, role]`` pairs of people
+    without a title of their own (the box shows the role's title); ``words`` the few
+    words the explorer prints (:mod:`orgpath.render.words`). ``photo`` lists the people
+    with a photo this view may show (``photos``, ids), fetched from ``photo_url`` with
+    ``__ID__`` replaced.
 
     >>> from orgpath.org import demo_org
     >>> from orgpath.render.layout import tidy_layout
@@ -424,6 +440,11 @@ def org_layout(G: nx.DiGraph, layout: Any, version: str = "") -> dict[str, Any]:
     people: list[Person] = [G._node[v]["person"] for v in order]
     boxes = layout.boxes
     dept = [depts.setdefault(p.department, len(depts)) if p.department else -1 for p in people]
+    roles: dict[str, int] = {}
+    fallback = [[i, roles.setdefault(p.role, len(roles))] for i, p in enumerate(people)
+                if not p.title and p.role and ladder_graph is not None and p.role in ladder_graph]
+    lnodes = ladder_graph.nodes if ladder_graph is not None else {}
+    org = G.graph.get("org")
     return {
         "version": version,
         "width": round(layout.width), "height": round(layout.height),
@@ -437,6 +458,13 @@ def org_layout(G: nx.DiGraph, layout: Any, version: str = "") -> dict[str, Any]:
         "y": [round(boxes[v].y) for v in order],
         "parent": [index[next(iter(pred[v]))] if pred[v] else -1 for v in order],
         "vacant": [i for i, p in enumerate(people) if p.vacant],
-        "dotted": [[i, index[m]] for i, p in enumerate(people)
+        "dotted": [] if org is not None and org.dotted_hidden else
+                  [[i, index[m]] for i, p in enumerate(people)
                    for m in p.dotted_managers if m in index],
+        "role": fallback,
+        "roles": {lang: [lnodes[r]["role"].name(lang) for r in roles] for lang in LANGUAGES},
+        "photo": [i for i, v in enumerate(order) if v in photos],
+        "photo_url": photo_url,
+        "words": {lang: {k: w[k] for k in _LAYOUT_WORDS}
+                  for lang in LANGUAGES for w in (words(lang),)},
     }

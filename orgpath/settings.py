@@ -201,6 +201,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_png_pixels", 25_000_000, "int",
             "Most pixels of a PNG org chart; a bigger chart is scaled down to fit (4 bytes "
             "of memory per pixel while Graphviz draws).", minimum=10_000),
+    Setting("max_photo_bytes", 8 * MiB, "bytes",
+            "Largest photo file read (photos/<id>.jpg|png|webp); a bigger one is not shown.",
+            minimum=1024),
+    Setting("max_photo_pixels", 40_000_000, "int",
+            "Most pixels of a photo decoded (decompression bombs are refused; a 40 MP JPEG "
+            "is decoded at a fraction of its size).", minimum=10_000),
+    Setting("max_photo_size", 384, "int",
+            "Largest photo served, in pixels a side; ?size= may be 48, 96, 192 ... up to "
+            "this.", minimum=48),
     Setting("request_budget", 20.0, "float",
             "Seconds of work one request may do before it is answered with 503; keep it "
             "below worker_timeout.", minimum=0.1),

@@ -40,6 +40,7 @@ from pptx.util import Emu, Inches, Pt
 
 from orgpath import org as orgq
 from orgpath import settings
+from orgpath.photos import find_photo
 from orgpath.render.orgchart import ChartError
 from orgpath.render.paged import page_order
 from orgpath.render.words import words
@@ -60,7 +61,6 @@ _MIN_BOX_H = Inches(0.42)
 _INK, _GREY, _LINE, _ACCENT = "222222", "666666", "888888", "1F5FA8"
 _PALETTE = ("EEF4FB", "EEF8F0", "FDF3E7", "F4EFFA", "FBEEF1", "EEF8F8", "F8F7E8", "F1F1F1")
 _PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
-_SAFE_ID = re.compile(r"^[\w][\w.-]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _DECK_WORDS = {
@@ -243,28 +243,9 @@ def _grid(n: int, avail_w: int, avail_h: int) -> tuple[int, int, int, int]:
 
 
 def _photo(p, folder: Path | None, org: Any = None) -> Path | None:
-    """A photo file of ``p`` inside ``folder`` (never a URL, never outside it), or None.
-
-    None too when the org's audience view hides it (:mod:`orgpath.audience`).
-    """
-    if folder is None or getattr(org, "photos_hidden", False) \
-            or p.id in getattr(org, "photo_hidden", ()):
-        return None
-    root = folder.resolve()
-    candidates = []
-    if _SAFE_ID.match(p.id):
-        candidates += [root / "photos" / f"{p.id}{s}" for s in _PHOTO_SUFFIXES]
-    url = p.photo_url
-    if url and "://" not in url and not url.startswith(("/", "\\", "data:")):
-        candidates.append(root / url)
-    for c in candidates:
-        try:
-            c = c.resolve()
-        except OSError:
-            continue
-        if c.suffix.lower() in _PHOTO_SUFFIXES and c.is_relative_to(root) and c.is_file():
-            return c
-    return None
+    """A JPEG or PNG photo of ``p`` inside ``folder``, or None (:func:`orgpath.photos.find_photo`:
+    never a URL, never outside the folder, never when the org's audience view hides it)."""
+    return find_photo(p, folder, org, suffixes=_PHOTO_SUFFIXES)
 
 
 def _role_title(role: str | None, ladder_graph: nx.MultiDiGraph | None, lang: str) -> str:

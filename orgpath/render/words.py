@@ -42,6 +42,9 @@ _TABLE: dict[str, tuple[str, str]] = {
     "legend_vacant": ("vacant position", "ledig stilling"),
     "legend_focus": ("manager of this page", "leder på denne side"),
     "legend_dotted": ("dotted-line manager", "stiplet linje til leder"),
+    "legend_headcount": ("people in the team", "personer i teamet"),
+    "dotted_hint": ("dotted-line manager (point at or focus a box)",
+                    "stiplet linje til leder (peg på eller vælg en boks)"),
     "track_switch": ("new track", "nyt spor"),
 }
 _WORDS: dict[str, dict[str, str]] = {

@@ -5,6 +5,14 @@
  * one roving-tabindex tree) in a layer moved by one CSS transform. d3-zoom does the
  * dragging, wheel (the maps pattern: only with Ctrl/Cmd or after a click) and pinch.
  * Focus, open teams and zoom live in the URL (?focus=&open=&shut=&z=).
+ *
+ * A box shows the photo (lazy <img alt="">, from the server's photo route) or initials in a
+ * circle, the name, and the title (the ladder role's title in the page's language when the
+ * person has none) on at most two lines: a long title is set smaller (11, 10, then 9 px),
+ * then takes the photo's width; past that the box shows what fits and the whole title is
+ * in the tooltip and the box's accessible name. Dotted-line managers are dashed connectors
+ * drawn for the box pointed at or focused (and the search hit); on a person page
+ * (data-mode="person") for that person all the time. Nothing per frame grows with the org.
  */
 (function () {
   "use strict";
@@ -15,6 +23,16 @@
   var MAX_BOXES = 800;        // DOM boxes drawn at most (the view holds far fewer)
   var DEFAULT_DEPTH = 1;      // teams open at first: the top person's and their reports'
   var MAX_URL_IDS = 200;
+  var TITLE_PX = [11, 10, 9]; // title font sizes tried, largest first (never under 9 px)
+  var FACE = 34;              // the photo or initials circle, world units
+  var SVGNS = "http://www.w3.org/2000/svg";
+
+  function initials(name) {
+    var parts = (name || "").trim().split(/\s+/).filter(Boolean);
+    if (!parts.length) { return "?"; }
+    var a = Array.from(parts[0])[0] || "", b = parts.length > 1 ? Array.from(parts[parts.length - 1])[0] || "" : "";
+    return (a + b).toUpperCase();
+  }
 
   function fold(s) {
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -39,6 +57,10 @@
     this.armed = false;       // the wheel zooms after a click on the chart
     this.pending = false;
     this.transform = null;
+    this.mode = root.dataset.mode || "org";  // "person": opened on data-focus, URL left alone
+    this.pointed = -1;                       // the box pointed at or focused (dotted lines)
+    this.dottedKey = "";
+    this.fits = new Map();                   // "t"+title, "n"/"w"+name -> font sizes (measured once)
   }
 
   Explorer.prototype.load = function (data) {
@@ -62,6 +84,19 @@
     this.open = new Uint8Array(n);
     for (i = 0; i < n; i++) { if (this.depth[i] < DEFAULT_DEPTH + 1 && this.size[i] > 1) { this.open[i] = 1; } }
     this.visible = new Uint8Array(n);
+    var lang = document.documentElement.lang || "en";
+    var roles = data.roles ? (data.roles[lang] || data.roles.en || []) : [];
+    this.titles = data.titles.slice();        // own title, else the ladder role's (page language)
+    (data.role || []).forEach(function (pr) { if (!this.titles[pr[0]]) { this.titles[pr[0]] = roles[pr[1]] || ""; } }, this);
+    this.w = data.words ? (data.words[lang] || data.words.en) : {};
+    this.photo = new Uint8Array(n);
+    (data.photo || []).forEach(function (v) { this.photo[v] = 1; }, this);
+    this.up = new Map();    // i -> dotted-line managers
+    this.down = new Map();  // i -> people with a dotted line to i
+    (data.dotted || []).forEach(function (pr) {
+      (this.up.get(pr[0]) || this.up.set(pr[0], []).get(pr[0])).push(pr[1]);
+      (this.down.get(pr[1]) || this.down.set(pr[1], []).get(pr[1])).push(pr[0]);
+    }, this);
     this.colours = data.departments.map(function (_, k) { return PALETTE[k % PALETTE.length]; });
     this.rgb = this.colours.map(function (c) {
       var v = parseInt(c.slice(1), 16);
@@ -77,20 +112,31 @@
   };
 
   Explorer.prototype.recompute = function () {
+    if (this.localShow) { this.visible.set(this.localShow); return; }
     var p = this.parent, v = this.visible, o = this.open;
     for (var i = 0; i < this.n; i++) { v[i] = p[i] < 0 ? 1 : (v[p[i]] && o[p[i]]) ? 1 : 0; }
   };
 
   Explorer.prototype.drawLegend = function () {
     var ul = this.legend;
-    this.d.departments.forEach(function (name, k) {
+    function item(cls, text, colour) {
       var li = document.createElement("li"), sw = document.createElement("span");
-      sw.className = "swatch";
-      sw.style.background = this.colours[k];
+      sw.className = "swatch " + cls;
+      if (colour) { sw.style.background = colour; }
       li.appendChild(sw);
-      li.appendChild(document.createTextNode(name));
+      li.appendChild(document.createTextNode(text));
       ul.appendChild(li);
-    }, this);
+      return li;
+    }
+    this.d.departments.forEach(function (name, k) { item("dept", name, this.colours[k]); }, this);
+    var w = this.w;
+    if (this.d.vacant.length && w.legend_vacant) { item("vacant", w.legend_vacant).dataset.key = "vacant"; }
+    if (this.n > 1 && w.legend_headcount) {
+      var li = item("count", w.legend_headcount);
+      li.dataset.key = "headcount";
+      li.firstChild.textContent = "12";
+    }
+    if (this.up.size && w.dotted_hint) { item("dotted", w.dotted_hint).dataset.key = "dotted"; }
   };
 
   // --- view -------------------------------------------------------------------------------
@@ -139,6 +185,7 @@
     }
     this.layer.style.transform = "translate(" + t.x + "px," + t.y + "px) scale(" + k + ")";
     this.syncBoxes(readable && inView.length <= MAX_BOXES ? inView : []);
+    this.drawDotted();
     this.drawMinimap(x0, y0, x1, y1);
   };
 
@@ -166,12 +213,14 @@
   Explorer.prototype.drawLines = function (ctx, list, k) {
     ctx.beginPath();
     var half = this.bw / 2, P = this.parent, X = this.x, Y = this.y, bh = this.bh;
+    var local = !!this.localShow;
     for (var m = 0; m < list.length; m++) {
       var i = list[m], p = P[i];
       if (p < 0) { continue; }
       var cx = X[i] + half, py = Y[p] + bh, mid = Y[i] - (Y[i] - py) / 2;
       if (Y[i] <= Y[p]) { continue; }
-      if (Math.abs(X[i] - X[p]) < this.bw && Y[i] - Y[p] < 2.5 * bh) {  // compact column
+      if (local) { mid = Y[i] - Math.min(20, (Y[i] - py) / 2); }  // in the gap above the row
+      if (!local && Math.abs(X[i] - X[p]) < this.bw && Y[i] - Y[p] < 2.5 * bh) {  // compact column
         ctx.moveTo(X[p] + 8, py); ctx.lineTo(X[p] + 8, Y[i] + bh / 2); ctx.lineTo(X[i], Y[i] + bh / 2);
       } else {
         ctx.moveTo(X[p] + half, py); ctx.lineTo(X[p] + half, mid); ctx.lineTo(cx, mid); ctx.lineTo(cx, Y[i]);
@@ -225,6 +274,58 @@
 
   // --- boxes (DOM, readable zoom) ---------------------------------------------------------
 
+  Explorer.prototype.titleFit = function (title) {
+    // [font px, wide (no face column), fits]: measured once per distinct title with canvas text
+    var got = this.fits.get("t" + title);
+    if (got) { return got; }
+    if (!this.measure) {
+      this.measure = document.createElement("canvas").getContext("2d");
+      this.font = getComputedStyle(this.tree).fontFamily || "sans-serif";
+    }
+    var m = this.measure, narrow = this.bw - 6 - 1 - 12 - FACE - 5, wide = this.bw - 6 - 1 - 12;
+    function lines(px, width) {
+      m.font = px + "px " + this.font;
+      var words = title.split(/\s+/), n = 1, line = "";
+      for (var j = 0; j < words.length; j++) {
+        var next = line ? line + " " + words[j] : words[j];
+        if (m.measureText(next).width <= width) { line = next; continue; }
+        if (!line) { return 99; }     // one word wider than the box
+        n++; line = words[j];
+        if (m.measureText(line).width > width) { return 99; }
+      }
+      return n;
+    }
+    got = null;
+    for (var pass = 0; pass < 2 && !got; pass++) {
+      for (var f = 0; f < TITLE_PX.length; f++) {
+        if (lines.call(this, TITLE_PX[f], pass ? wide : narrow) <= 2) { got = [TITLE_PX[f], pass === 1, true]; break; }
+      }
+    }
+    got = got || [TITLE_PX[TITLE_PX.length - 1], true, false];
+    this.fits.set("t" + title, got);
+    return got;
+  };
+
+  Explorer.prototype.nameFit = function (name, wide) {
+    // the name's font size: 12 px, or 11 or 10 when that is what fits on one line
+    var key = (wide ? "w" : "n") + name, got = this.fits.get(key);
+    if (got) { return got; }
+    this.titleFit("");  // sets up the measuring canvas
+    var width = this.bw - 6 - 1 - 12 - (wide ? 24 : FACE + 5), m = this.measure;
+    got = 10;
+    for (var px = NAME_PX; px >= 10; px--) {
+      m.font = "bold " + px + "px " + this.font;
+      if (m.measureText(name).width <= width) { got = px; break; }
+    }
+    this.fits.set(key, got);
+    return got;
+  };
+
+  Explorer.prototype.photoUrl = function (i) {
+    var u = this.d.photo_url.replace("__ID__", encodeURIComponent(this.d.ids[i]));
+    return (window.devicePixelRatio || 1) > 1.5 ? u + "?size=192" : u;
+  };
+
   Explorer.prototype.makeBox = function (i) {
     var d = this.d, el = document.createElement("div");
     el.className = "op-box" + (this.vacant[i] ? " vacant" : "");
@@ -240,22 +341,122 @@
     var sibs = this.parent[i] >= 0 ? this.kids(this.parent[i]) : [i];
     el.setAttribute("aria-setsize", sibs.length);
     el.setAttribute("aria-posinset", sibs.indexOf(i) + 1);
+    var who = this.vacant[i] ? (d.names[i] || this.t.tVacant) : d.names[i];
+    var title = this.titles[i], fit = title ? this.titleFit(title) : [TITLE_PX[0], false, true];
+    var dept = this.dept[i] >= 0 ? d.departments[this.dept[i]] : "";
+    var count = this.size[i] - 1;
+    // the accessible name and tooltip say everything the box shows (and the whole title)
+    var label = [who, title, dept].filter(Boolean).join(", ") +
+      (count > 0 ? ", " + count.toLocaleString(document.documentElement.lang) + " " + this.t.tReports : "");
+    el.setAttribute("aria-label", label);
+    el.title = label;
+    if (!fit[1]) {
+      var face = document.createElement("span");
+      face.className = "op-face";
+      face.setAttribute("aria-hidden", "true");
+      if (this.photo[i] && d.photo_url) {
+        var img = document.createElement("img");
+        img.alt = "";
+        img.loading = "lazy";
+        img.decoding = "async";
+        img.width = FACE; img.height = FACE;
+        img.src = this.photoUrl(i);
+        img.addEventListener("error", function () { face.textContent = initials(who); face.classList.add("initials"); });
+        face.appendChild(img);
+      } else {
+        face.classList.add("initials");
+        face.textContent = this.vacant[i] && !d.names[i] ? "–" : initials(who);
+        if (this.dept[i] >= 0) { face.style.borderColor = this.colours[this.dept[i]]; }
+      }
+      el.appendChild(face);
+    } else {
+      el.classList.add("wide");
+    }
+    var text = document.createElement("span");
+    text.className = "op-text";
     var name = document.createElement("span");
     name.className = "op-name";
-    name.textContent = this.vacant[i] ? (d.names[i] || this.t.tVacant) : d.names[i];
-    el.appendChild(name);
-    var title = document.createElement("span");
-    title.className = "op-title";
-    title.textContent = d.titles[i] + (this.dept[i] >= 0 ? " · " + d.departments[this.dept[i]] : "");
-    el.appendChild(title);
-    if (this.size[i] > 1) {
+    name.textContent = who;
+    var npx = this.nameFit(who || "", fit[1]);
+    if (npx !== NAME_PX) { name.style.fontSize = npx + "px"; }
+    text.appendChild(name);
+    if (title) {
+      var t = document.createElement("span");
+      t.className = "op-title" + (fit[2] ? "" : " overflow");
+      t.style.fontSize = fit[0] + "px";
+      t.textContent = title;
+      text.appendChild(t);
+    }
+    el.appendChild(text);
+    if (count > 0) {
+      el.classList.add("has-count");
       var badge = document.createElement("span");
       badge.className = "op-count";
-      badge.textContent = (this.size[i] - 1).toLocaleString(document.documentElement.lang);
-      badge.title = (this.size[i] - 1) + " " + this.t.tReports;
+      badge.setAttribute("aria-hidden", "true");
+      badge.textContent = count.toLocaleString(document.documentElement.lang);
       el.appendChild(badge);
     }
     return el;
+  };
+
+  // --- dotted lines (the box pointed at or focused, the search hit, a person page's person) ---
+
+  Explorer.prototype.shownAs = function (i) {
+    while (i >= 0 && !this.visible[i]) { i = this.parent[i]; }  // the closed team it is in
+    return i;
+  };
+
+  Explorer.prototype.dottedFor = function () {
+    if (this.pointed >= 0) { return this.pointed; }
+    if (this.hit >= 0) { return this.hit; }
+    return this.mode === "person" && this.focus !== undefined ? this.focus : -1;
+  };
+
+  Explorer.prototype.drawDotted = function () {
+    var i = this.dottedFor(), pairs = [];
+    if (i >= 0 && this.visible[i]) {
+      (this.up.get(i) || []).forEach(function (m) { pairs.push([i, this.shownAs(m)]); }, this);
+      (this.down.get(i) || []).forEach(function (r) { pairs.push([this.shownAs(r), i]); }, this);
+    }
+    pairs = pairs.filter(function (pr) { return pr[0] >= 0 && pr[1] >= 0 && pr[0] !== pr[1]; });
+    var key = pairs.map(function (pr) { return pr.join(">"); }).join(",");
+    (this.dotEnds || []).forEach(function (el) { el.classList.remove("dotted-end"); });
+    this.dotEnds = [];
+    pairs.forEach(function (pr) {
+      pr.forEach(function (k) {
+        var el = this.boxes.get(k);
+        if (el) { el.classList.add("dotted-end"); this.dotEnds.push(el); }
+      }, this);
+    }, this);
+    if (key === this.dottedKey) { return; }
+    this.dottedKey = key;
+    if (!this.dotSvg) {
+      this.dotSvg = document.createElementNS(SVGNS, "svg");
+      this.dotSvg.setAttribute("class", "op-dotted");
+      this.dotSvg.setAttribute("aria-hidden", "true");
+      this.dotSvg.setAttribute("width", "1");
+      this.dotSvg.setAttribute("height", "1");
+      this.layer.insertBefore(this.dotSvg, this.layer.firstChild);
+    }
+    var svg = this.dotSvg, bw = this.bw, bh = this.bh, X = this.x, Y = this.y;
+    svg.textContent = "";
+    pairs.forEach(function (pr) {
+      var a = pr[0], b = pr[1];  // a has a dotted line to manager b
+      // leave a's top edge, enter b from the side facing a: a curve, dashed, with an arrow
+      var ax = X[a] + bw / 2, ay = Y[a], bx, by = Y[b] + bh / 2;
+      bx = X[b] + bw < ax ? X[b] + bw : (X[b] > ax ? X[b] : X[b] + bw / 2);
+      if (bx === X[b] + bw / 2) { by = Y[b] + (Y[b] < Y[a] ? bh : 0); }
+      var midY = Math.min(ay, by) - 30;
+      var path = document.createElementNS(SVGNS, "path");
+      path.setAttribute("d", "M" + ax + "," + ay + " C" + ax + "," + midY + " " + bx + "," + midY + " " + bx + "," + by);
+      path.setAttribute("class", "op-dotted-line");
+      svg.appendChild(path);
+      var head = document.createElementNS(SVGNS, "circle");
+      head.setAttribute("cx", bx); head.setAttribute("cy", by); head.setAttribute("r", 4);
+      head.setAttribute("class", "op-dotted-end");
+      svg.appendChild(head);
+    }, this);
+    this.root.dataset.dotted = pairs.length;
   };
 
   Explorer.prototype.syncBoxes = function (list) {
@@ -306,6 +507,7 @@
 
   Explorer.prototype.toggle = function (i, on) {
     if (this.size[i] <= 1) { return; }
+    if (this.localShow) { this.leaveLocal(); this.open[i] = on === undefined ? 1 : (on ? 1 : 0); this.recompute(); return; }
     this.open[i] = on === undefined ? (this.open[i] ? 0 : 1) : (on ? 1 : 0);
     this.recompute();
     this.schedule();
@@ -333,6 +535,7 @@
   };
 
   Explorer.prototype.jump = function (i) {
+    this.leaveLocal();
     this.hit = i;
     this.openChain(i);
     this.current = i;
@@ -388,7 +591,7 @@
     if (!needle) { return {total: 0, hits: []}; }
     if (!this.folded) {
       var d = this.d;
-      this.folded = [d.names.map(fold), d.titles.map(fold), d.dept.map(function (k) {
+      this.folded = [d.names.map(fold), this.titles.map(fold), d.dept.map(function (k) {
         return k >= 0 ? fold(d.departments[k]) : "";
       })];
     }
@@ -419,7 +622,7 @@
       var b = document.createElement("strong");
       b.textContent = d.names[i] || self.t.tVacant;
       li.appendChild(b);
-      var rest = [d.titles[i], self.dept[i] >= 0 ? d.departments[self.dept[i]] : "",
+      var rest = [self.titles[i], self.dept[i] >= 0 ? d.departments[self.dept[i]] : "",
                   p >= 0 ? "→ " + d.names[p] : ""].filter(Boolean).join(" · ");
       li.appendChild(document.createTextNode(" " + rest));
       ul.appendChild(li);
@@ -434,7 +637,7 @@
   // --- URL --------------------------------------------------------------------------------
 
   Explorer.prototype.writeUrl = function () {
-    if (!this.ready) { return; }
+    if (!this.ready || this.mode === "person") { return; }
     var u = new URL(window.location.href), open = [], shut = [];
     for (var i = 0; i < this.n && open.length + shut.length < MAX_URL_IDS; i++) {
       if (this.size[i] <= 1) { continue; }
@@ -449,7 +652,61 @@
     history.replaceState(null, "", u);
   };
 
+  Explorer.prototype.around = function () {
+    // A person page: a layout of its own, readable at any org size (in the whole org's
+    // layout a VP's reports sit thousands of units apart): the chain above in a column,
+    // the person, their reports in rows below and their dotted-line partners beside them.
+    var f = this.focus, bw = this.bw, bh = this.bh, GX = 16, GY = 48, ROW = 40;
+    if (!this.gx) { this.gx = this.x; this.gy = this.y; }
+    var X = Float64Array.from(this.gx), Y = Float64Array.from(this.gy), show = new Uint8Array(this.n);
+    var chain = [], kids = this.kids(f), s = this.size2d();
+    for (var p = this.parent[f]; p >= 0; p = this.parent[p]) { chain.unshift(p); }
+    var cols = Math.max(1, Math.floor((s[0] + GX) / (bw + GX)));
+    if (kids.length > cols && cols > 2 && cols % 2) { cols -= 1; }  // even: the trunk runs down the middle gap
+    cols = Math.max(1, Math.min(cols, kids.length));
+    var rowW = cols * bw + (cols - 1) * GX, cx = Math.max(rowW, bw) / 2, y = 0;
+    var open = this.open;
+    chain.concat([f]).forEach(function (a) { X[a] = cx - bw / 2; Y[a] = y; show[a] = 1; open[a] = 1; y += bh + GY; });
+    kids.forEach(function (k, m) {
+      X[k] = (m % cols) * (bw + GX); Y[k] = y + Math.floor(m / cols) * (bh + ROW); show[k] = 1;
+    });
+    var others = (this.up.get(f) || []).concat(this.down.get(f) || []);
+    var ox = Math.max(rowW, cx + bw / 2) + 3 * GX;
+    others.forEach(function (o, m) {
+      if (!show[o]) { X[o] = ox; Y[o] = Y[f] + m * (bh + ROW); show[o] = 1; }
+    });
+    this.setLocal(X, Y, show);
+    this.current = f;
+    // all of it when it fits; else as much of the team as fits, the person no higher than 1/5
+    var bottom = Y[f] + bh;
+    show.forEach(function (v, j) { if (v && Y[j] + bh > bottom) { bottom = Y[j] + bh; } });
+    var k = 1, ty = Math.max(s[1] * 0.2 - Y[f] * k, Math.min(16, s[1] - 16 - bottom * k));
+    this.setTransform(s[0] / 2 - cx * k, ty, k);
+    this.select(f, false);
+  };
+
+  Explorer.prototype.setLocal = function (X, Y, show) {
+    // switch between the person page's own layout (show: who is in it) and the whole org's
+    this.x = X; this.y = Y;
+    this.localShow = show;
+    this.boxes.forEach(function (el) { el.remove(); });  // boxes are placed when made
+    this.boxes.clear();
+    this.dottedKey = "";
+    this.root.classList.toggle("local", !!show);
+    this.recompute();
+    this.schedule();
+  };
+
+  Explorer.prototype.leaveLocal = function () {
+    if (!this.localShow) { return; }
+    this.setLocal(this.gx, this.gy, null);
+    this.openChain(this.focus);
+    if (this.size[this.focus] > 1) { this.open[this.focus] = 1; }
+    this.recompute();
+  };
+
   Explorer.prototype.readUrl = function () {
+    if (this.mode === "person" && this.focus !== undefined) { this.around(); return; }
     var u = new URL(window.location.href), self = this;
     function ids(name) {
       return (u.searchParams.get(name) || "").split(",").map(function (s) { return self.index.get(s); })
@@ -510,6 +767,19 @@
     this.tree.addEventListener("focusin", function (e) {
       var el = e.target.closest(".op-box");
       if (el && +el.dataset.i !== self.current) { self.current = +el.dataset.i; self.syncBoxes(self.readableList()); }
+      if (el) { self.point(+el.dataset.i); }
+    });
+    this.tree.addEventListener("focusout", function () { self.point(-1); });
+    this.tree.addEventListener("pointerover", function (e) {
+      var el = e.target.closest && e.target.closest(".op-box");
+      if (el) { self.point(+el.dataset.i); }
+    });
+    this.tree.addEventListener("pointerout", function (e) {
+      var to = e.relatedTarget && e.relatedTarget.closest && e.relatedTarget.closest(".op-box");
+      if (!to) {
+        var f = document.activeElement && document.activeElement.closest && document.activeElement.closest(".op-box");
+        self.point(f && self.tree.contains(f) ? +f.dataset.i : -1);
+      }
     });
     this.mini.addEventListener("click", function (e) {
       var r = self.mini.getBoundingClientRect(), s = self.size2d(), k = self.transform.k;
@@ -524,7 +794,8 @@
       var act = b.dataset.act;
       if (act === "in") { self.sel.call(self.zoom.scaleBy, 1.5); }
       else if (act === "out") { self.sel.call(self.zoom.scaleBy, 1 / 1.5); }
-      else if (act === "fit") { self.fit(); }
+      else if (act === "fit") { self.leaveLocal(); self.fit(); }
+      else if (act === "around" && self.focus !== undefined) { self.around(); }
       else if (act === "expand" || act === "collapse") {
         for (var i = 0; i < self.n; i++) {
           if (self.size[i] > 1) { self.open[i] = act === "expand" ? 1 : (self.depth[i] <= DEFAULT_DEPTH ? 1 : 0); }
@@ -566,6 +837,12 @@
     this.root.dataset.ready = "1";
   };
 
+  Explorer.prototype.point = function (i) {
+    if (i === this.pointed) { return; }
+    this.pointed = i;
+    this.drawDotted();
+  };
+
   Explorer.prototype.readableList = function () {
     return this.transform.k >= READABLE && this.inView && this.inView.length <= MAX_BOXES ? this.inView : [];
   };
@@ -583,6 +860,7 @@
         ex.count.textContent = "";
         if (!data.ids.length) { root.hidden = true; return; }
         ex.load(data);
+        if (root.dataset.focus) { ex.focus = ex.index.get(root.dataset.focus); }
         if (fallback) { fallback.hidden = true; }
         ex.start();
         window.orgpathExplorer = ex;  // for benchmarks and integrators

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import shlex
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -19,6 +20,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 
 from orgpath import serialize
 from orgpath.model import Person
+from orgpath.photos import folder_stamp, org_folder, photo_ids
 from orgpath.render import formats
 from orgpath.render.layout import tidy_layout
 from orgpath.render.orgchart import FORMATS as ORG_FORMATS
@@ -139,9 +141,13 @@ def org_chart_file(org: str, fmt: str):
         cli=cli_command(org, fmt, opts, pages, lang))
 
 
-def _layout_gzip(entry: Entry) -> bytes:
+def _layout_gzip(org_id: str, entry: Entry, ladder: Entry | None, folder: Path | None) -> bytes:
     G = entry.graph
-    data = serialize.org_layout(G, tidy_layout(G, compact=True), entry.version)
+    org = G.graph.get("org")
+    data = serialize.org_layout(
+        G, tidy_layout(G, compact=True), entry.version, ladder_graph=ladder_graph_of(ladder),
+        photos=photo_ids((G._node[v]["person"] for v in G), folder, org),
+        photo_url=url_for("orgs.person_photo", org=org_id, pid="__ID__"))
     return gzip.compress(dumps(data), compresslevel=6, mtime=0)
 
 
@@ -153,9 +159,12 @@ def org_layout(org: str):
     unpacked for the rest; cached per worker and private, like every people answer.
     """
     entry = org_entry(org)
-    key = ("org-layout", entry.version, org)
+    ladder = ladder_entry_of(entry)
+    folder = org_folder(entry.value)
+    # photos added or removed change the photos/ folder's stamp, hence the key
+    key = ("org-layout", *versions(entry, ladder), org, *folder_stamp(folder))
     body, etag = cached_body("orgpath.chart_cache", key,
-                             lambda: heavy(key, lambda: _layout_gzip(entry)))
+                             lambda: heavy(key, lambda: _layout_gzip(org, entry, ladder, folder)))
     headers = cache_headers(private=True)
     headers.append(("ETag", etag))
     if "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -203,7 +212,12 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "ids": {"type": "array", "items": STR}, "names": {"type": "array", "items": STR},
         "titles": {"type": "array", "items": STR}, "dept": ints,
         "departments": {"type": "array", "items": STR}, "x": ints, "y": ints, "parent": ints,
-        "vacant": ints, "dotted": {"type": "array", "items": ints}})
+        "vacant": ints, "dotted": {"type": "array", "items": ints},
+        "role": {"type": "array", "items": ints},
+        "roles": {"type": "object", "additionalProperties": {"type": "array", "items": STR}},
+        "photo": ints, "photo_url": STR,
+        "words": {"type": "object", "additionalProperties": {
+            "type": "object", "additionalProperties": STR}}})
     return {"paths": {
         "/orgs/{org}/layout.json": operation(
             "The whole org laid out for the explorer: columns in preorder (gzip)", "orgLayout",
