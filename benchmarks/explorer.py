@@ -81,6 +81,15 @@ def wait(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise SystemExit(f"no answer from {url}")
 
 
+def loaded(url: str, timeout: float = 600) -> None:
+    """Wait until ``/healthz`` no longer says ``loading`` (big files take a while)."""
+    end = time.monotonic() + timeout
+    while json.loads(get(url))["status"] == "loading":
+        if time.monotonic() > end:
+            raise SystemExit(f"{url} still says loading after {timeout:.0f} s")
+        time.sleep(0.5)
+
+
 def get(url: str, headers: dict | None = None, timeout: float = 300) -> bytes:
     """The body of ``url``, retried while the server answers 503 (a file still loading)."""
     end = time.monotonic() + timeout
@@ -245,6 +254,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     try:
         wait(base + "/healthz", proc)
+        loaded(base + "/healthz")
         payload = {}
         for name in sizes:
             get(f"{base}/api/v1/orgs/{name}")  # loaded
