@@ -470,6 +470,7 @@ def document(config: Mapping[str, Any], fragments: tuple[Fragment, ...] = (),
 
 #: The settings the document is built from (its cache key).
 DOCUMENT_SETTINGS = ("MAX_DEPTH", "MAX_K", "MAX_PEOPLE_PAGE", "MAX_QUERY_LENGTH",
+                     "PEOPLE_PAGE_SIZE", "MAX_LIST_CSV_ROWS", "MAX_ORG_PEOPLE", "MAX_PNG_DPI",
                      "BENCH_BASELINE")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import networkx as nx
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from orgpath import frameworks, queries
 from orgpath.graph import moves_graph
@@ -18,11 +18,14 @@ from orgpath.render import FORMATS
 from orgpath.web.charts import ChartArgs, career_paths, inline_svg
 from orgpath.web.common import (
     choice_arg,
+    int_arg,
     ladder_entry,
+    raw_arg,
     resolve_role,
     text_arg,
     visible_entries,
 )
+from orgpath.web.errors import bad_param
 from orgpath.web.frameworks import have_arg, people_on
 from orgpath.web.i18n import page_lang, remember_lang
 
@@ -235,6 +238,10 @@ def search():
     lang = page_lang()
     q = (text_arg("q") or "").strip()
     hits, exact = [], []
+    cfg = current_app.config
+    page = int_arg("page", 1, 1, int(cfg["MAX_ORG_PEOPLE"]))
+    per_page = int_arg("per_page", int(cfg["PEOPLE_PAGE_SIZE"]), 1, int(cfg["MAX_PEOPLE_PAGE"]))
+    people: dict = {"hits": [], "total": 0, "page": page, "pages": 1, "per_page": per_page}
     if q:
         for lentry in visible_entries("ladder"):
             lid, G = lentry.id, lentry.graph
@@ -246,10 +253,36 @@ def search():
                 exact.append((lid, queries.find_role(G, q)))
             except queries.RoleNotFound:
                 pass
-        if len(exact) == 1:
+        if len(exact) == 1 and raw_arg("page") is None:
             lid, rid = exact[0]
             return redirect(url_for("pages.role", ladder=lid, role=rid))
-    return render_template("search.html", q=q, hits=hits)
+        people = _people_hits(q, page, per_page)
+    return render_template("search.html", q=q, hits=hits, people=people,
+                           page_url=lambda n: url_for("pages.search", q=q, page=n,
+                                                      per_page=raw_arg("per_page") or None))
+
+
+def _people_hits(q: str, page: int, per_page: int) -> dict:
+    """One page of the people matching ``q`` in every org the audience may see, each with
+    their department and manager (so namesakes can be told apart), and how many matched."""
+    from orgpath import orglist, serialize
+
+    matches = []
+    for oentry in visible_entries("org"):
+        found = orglist.list_people(oentry.graph, orglist.ListQuery(q=q)).matching
+        matches += [(oentry, pid) for pid in found]
+    total = len(matches)
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        raise bad_param("page", f"page must be between 1 and {pages} ({total} people match, "
+                        f"{per_page} a page), not {page}.")
+    start = (page - 1) * per_page
+    shown = [{"org": e.id, "org_title": e.value.title,
+              **serialize.person_row(e.graph, pid)}
+             for e, pid in matches[start:start + per_page]]
+    return {"hits": shown, "total": total, "page": page, "pages": pages,
+            "per_page": per_page, "first": start + 1 if shown else 0,
+            "last": start + len(shown)}
 
 
 @bp.get("/ladders")
