@@ -84,36 +84,39 @@ def _paged_pdf_pages(G, root: str | None) -> int:
 _PDF_HEAD, _PDF_FOOT = 46.0, 30.0
 
 
-def _refusal(G, fmt: str, opts: dict, pages: bool) -> str | None:
-    """Why the server would refuse this download for its size (422), or None if it will not."""
+def _refusal(G, fmt: str, opts: dict, pages: bool) -> tuple[str, str] | None:
+    """Why the server would refuse this download for its size (422), and the environment the
+    command line needs to make it (the CLI reads the same page limit); None if it will not."""
     cfg = current_app.config
     if pages:
         from orgpath.render.paged import page_order
 
         if not page_order(G, None):
-            return _("Nobody in this org has reports, so there are no pages to draw.")
+            return _("Nobody in this org has reports, so there are no pages to draw."), ""
         limit, n = int(cfg["MAX_ORG_PDF_PAGES"]), _paged_pdf_pages(G, None)
         if n > limit:
-            return _("The PDF would have %(num)s pages, more than the limit of %(limit)s "
-                     "(max_org_pdf_pages).", num=count(n), limit=count(limit))
+            return (_("The PDF would have %(num)s pages, more than the limit of %(limit)s "
+                      "(max_org_pdf_pages).", num=count(n), limit=count(limit)),
+                    f"ORGPATH_MAX_ORG_PDF_PAGES={n} ")
         return None
     limit = int(cfg["MAX_ORG_CHART_PEOPLE"])
     n = _view_size(G, opts["root"], opts["depth"])
     if n > limit:
         return _("The chart has %(num)s people, more than the limit of %(limit)s "
-                 "(max_org_chart_people).", num=count(n), limit=count(limit))
+                 "(max_org_chart_people).", num=count(n), limit=count(limit)), ""
     if fmt == "pptx":
         from orgpath.render.paged import page_order
         from orgpath.render.pptx import PER_SLIDE
 
         managers = page_order(G, opts["root"])
         if not managers:
-            return _("Nobody in this org has reports, so there are no slides to make.")
+            return _("Nobody in this org has reports, so there are no slides to make."), ""
         slides = sum(-(-len(G._succ[m]) // PER_SLIDE) for m in managers)
         limit = int(cfg["MAX_ORG_PDF_PAGES"])
         if slides > limit:
-            return _("The deck would have %(num)s slides, more than the limit of %(limit)s "
-                     "(max_org_pdf_pages).", num=count(slides), limit=count(limit))
+            return (_("The deck would have %(num)s slides, more than the limit of %(limit)s "
+                      "(max_org_pdf_pages).", num=count(slides), limit=count(limit)),
+                    f"ORGPATH_MAX_ORG_PDF_PAGES={slides} ")
     return None
 
 
@@ -123,16 +126,17 @@ def _exports(org: str, G, opts: dict, shown: dict, lang: str) -> list[dict]:
     out = []
     for fmt, pages in [*((f, False) for f in ORG_FORMATS), ("pdf", True)]:
         label = "pdf-pages" if pages else fmt
-        why = _refusal(G, fmt, opts, pages)
-        if why is None:
+        refused = _refusal(G, fmt, opts, pages)
+        if refused is None:
             params = ({"pages": 1, "download": 1, "lang": lang} if pages
                       else {"download": 1, "lang": lang, **shown})
             out.append({"fmt": label,
                         "url": url_for("org_charts.org_chart_file", org=org, fmt=fmt, **params)})
         else:
             view = {**opts, "root": None, "depth": None, "compact": False} if pages else opts
+            why, env = refused
             out.append({"fmt": label, "why": why,
-                        "cli": cli_command(org, fmt, view, pages, lang)})
+                        "cli": env + cli_command(org, fmt, view, pages, lang)})
     return out
 
 

@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from orgpath import frameworks, queries
 from orgpath.graph import moves_graph
 from orgpath.model import localize
 from orgpath.render import FORMATS
-from orgpath.web.charts import ChartArgs, career_paths, inline_svg
+from orgpath.web.charts import ChartArgs, career_paths, cli_command, inline_svg
 from orgpath.web.common import (
     choice_arg,
     int_arg,
@@ -28,6 +29,7 @@ from orgpath.web.common import (
 from orgpath.web.errors import bad_param
 from orgpath.web.frameworks import have_arg, people_on
 from orgpath.web.i18n import page_lang, remember_lang
+from orgpath.web.templating import count
 
 bp = Blueprint("pages", __name__)
 bp.after_request(remember_lang)
@@ -41,9 +43,19 @@ def _titles(G, lang: str) -> dict[str, str]:
     return {rid: G.nodes[rid]["role"].name(lang) for rid in G}
 
 
-def _exports(ladder_id: str, lang: str, **params) -> list[tuple[str, str]]:
-    return [(fmt, url_for("charts.chart", ladder=ladder_id, fmt=fmt, lang=lang, download=1,
-                          **params)) for fmt in FORMATS]
+def _exports(ladder_id: str, G, lang: str, path: tuple[str, ...] | None = None,
+             **params) -> list[tuple]:
+    """The page's downloads as ``(format, url)``; a format the server would refuse for its
+    size is ``(format, None, why, the command that makes it without the server)``."""
+    limit = int(current_app.config["MAX_CHART_ROLES"])
+    if len(G) <= limit:  # every view draws at most the ladder's roles
+        return [(fmt, url_for("charts.chart", ladder=ladder_id, fmt=fmt, lang=lang, download=1,
+                              **params)) for fmt in FORMATS]
+    args = ChartArgs(view=params.get("view", "ladder"), path=path, focus=params.get("focus"),
+                     lang=lang)
+    why = _("The ladder has %(num)s roles, more than the limit of %(limit)s "
+            "(max_chart_roles).", num=count(len(G)), limit=count(limit))
+    return [(fmt, None, why, cli_command(ladder_id, fmt, args)) for fmt in FORMATS]
 
 
 def _role_options(G, lang: str) -> list[tuple[str, str]]:
@@ -86,7 +98,7 @@ def ladder(ladder: str):
         "ladder.html", ladder=lad, lid=ladder, titles=_titles(G, lang), tracks=tracks, grid=grid,
         people=people,
         level_headcount=frameworks.headcount_by_level(G, people) if people else None,
-        svg=svg, svg_error=svg_error, exports=_exports(ladder, lang),
+        svg=svg, svg_error=svg_error, exports=_exports(ladder, G, lang),
         options=_role_options(G, lang), entry_roles=queries.entry_roles(G),
     )
 
@@ -125,7 +137,7 @@ def role(ladder: str, role: str):
         chain=queries.reporting_chain(G, rid), dotted=queries.dotted_lines(G, rid),
         reports=queries.direct_reports(G, rid), svg=svg, svg_error=svg_error,
         targets=targets, default_target=up, compare_next=up,
-        exports=_exports(ladder, lang, view="focus", focus=rid),
+        exports=_exports(ladder, G, lang, view="focus", focus=rid),
         expected=frameworks.expected_levels(G, rid),
         assess_skills=_assess_skills(G, rid, reachable), assessed=assessed,
         level_choices=frameworks.level_choices(G),
@@ -196,7 +208,7 @@ def path(ladder: str):
             "path": p, "svg": svg, "svg_error": svg_error,
             "switches": frameworks.track_switches(G, p),
             "route": " → ".join(G.nodes[r]["role"].name(lang) for r in p.roles),
-            "exports": _exports(ladder, lang, **params),
+            "exports": _exports(ladder, G, lang, path=tuple(p.roles), **params),
         })
     return render_template(
         "path.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), G=G, a=a, b=b,
@@ -229,7 +241,7 @@ def reporting(ladder: str):
         "reporting.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), svg=svg,
         svg_error=svg_error,
         tops=tops, direct_reports=lambda r: queries.direct_reports(G, r),
-        exports=_exports(ladder, lang, view="reporting"),
+        exports=_exports(ladder, G, lang, view="reporting"),
     )
 
 
