@@ -49,6 +49,7 @@ from orgpath.web.openapi import (
     obj,
     operation,
     param,
+    png_params,
     problem,
     text,
 )
@@ -241,8 +242,9 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             formats.get(f).mimetype: {"schema": {"type": "object"} if f == "json"
                                      else {"type": "string"}} for f in names}}
 
-    others = [f for f in ORG_FORMATS if f != "pdf"]
-    fmt = param("format", "path", {"enum": others}, "File format (PDF: see chart.pdf).")
+    others = [f for f in ORG_FORMATS if f not in ("pdf", "png")]
+    fmt = param("format", "path", {"enum": others},
+                "File format (PDF: see chart.pdf; PNG: chart.png).")
     pages = param("pages", "query", FLAG, "1: one page per manager, with bookmarks.")
     ints = {"type": "array", "items": INT}
     layout = obj({
@@ -258,6 +260,10 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             errors={"404": problem("Unknown org; `suggestions` lists close ids.")}),
         "/orgs/{org}/chart.{format}": operation("An org chart", "orgChart", [org, fmt, *common],
                                                 body(others), tags=("charts",), errors=errors),
+        "/orgs/{org}/chart.png": operation("An org chart as PNG, at a resolution",
+                                           "orgChartPng",
+                                           [org, *common[:-1], *png_params(config), common[-1]],
+                                           body(["png"]), tags=("charts",), errors=errors),
         "/orgs/{org}/chart.pdf": operation("An org chart as PDF, or a paged PDF", "orgChartPdf",
                                            [org, *common, pages], body(["pdf"]),
                                            tags=("charts",), errors=errors),
