@@ -38,12 +38,12 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404"]
 # PNGs: dpi or scale, not both; a resolution whose PNG is over max_png_pixels is a 422
 # (the size depends on the chart, not on the request alone).
 [[operations]]
-include-path-regex = "/chart\\.png$"
+include-path-regex = "/chart\\\\.png$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404", "422"]
 # The list: a page past the last, or a sort by a column hidden from the caller, is a 400;
 # every match as CSV over max_list_csv_rows a 422.
 [[operations]]
-include-path-regex = "/people(\\.csv)?$"
+include-path-regex = "/people(\\\\.csv)?$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404", "422"]
 """
 
