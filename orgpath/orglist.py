@@ -17,13 +17,14 @@ searchable nor a column (:func:`columns`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
 from orgpath import org as orgq
+from orgpath.bulk import gc_paused
 from orgpath.text import fold
 
 #: The columns of the list, in order; each can be sorted (``email`` only when shown).
@@ -110,12 +111,14 @@ def managers(G: nx.DiGraph) -> list[str]:
     return [v for v, s in G._succ.items() if s]
 
 
-def _index(G: nx.DiGraph) -> list[tuple[str, str, str, str, str]]:
-    """(id, name, title, department, email) of everyone, folded once per graph."""
+def _index(G: nx.DiGraph) -> dict[str, tuple[str, str, str, str]]:
+    """Each person's (name, title, department, email), folded once per graph, by id."""
     index = G.graph.get("_list_index")
     if index is None:
-        index = [(v, fold(p.name), fold(p.title or ""), fold(p.department or ""),
-                  fold(p.email or "")) for v, d in G._node.items() for p in (d["person"],)]
+        with gc_paused():
+            index = {v: (fold(p.name), fold(p.title or ""), fold(p.department or ""),
+                         fold(p.email or ""))
+                     for v, d in G._node.items() for p in (d["person"],)}
         G.graph["_list_index"] = index
     return index
 
@@ -130,7 +133,7 @@ def _search(G: nx.DiGraph, q: str) -> list[str]:
         return list(G._node)
     first = [q] if q in G._succ else []
     tiers: list[list[str]] = [first, [], [], [], []]
-    for v, name, title, dept, email in _index(G):
+    for v, (name, title, dept, email) in _index(G).items():
         if v in first:
             continue
         for tier, text in enumerate((name, title, dept, email), start=1):
@@ -140,27 +143,32 @@ def _search(G: nx.DiGraph, q: str) -> list[str]:
     return [v for tier in tiers for v in tier]
 
 
-def _sort_key(G: nx.DiGraph, column: str,
-              role_titles: Mapping[str, str]) -> Callable[[str], Any]:
-    node, pred, succ = G._node, G._pred, G._succ
-    if column == "name":
-        return lambda v: fold(node[v]["person"].name)
-    if column in ("title", "department", "email"):
-        return lambda v: fold(getattr(node[v]["person"], column) or "")
-    if column == "role":
-        return lambda v: fold(role_titles.get(node[v]["person"].role or "",
-                                              node[v]["person"].role or ""))
-    if column == "manager":
-        def boss(v: str) -> str:
-            m = next(iter(pred[v]), None)
-            return fold(node[m]["person"].name) if m is not None else ""
-        return boss
-    if column == "reports":
-        return lambda v: len(succ[v])
-    if column == "headcount":
-        hc = orgq._headcounts(G)
-        return lambda v: hc[v]
-    return lambda v: node[v]["person"].vacant  # "vacant"
+#: The folded text columns, by their place in :func:`_index`'s tuples.
+_TEXT = {"name": 0, "title": 1, "department": 2, "email": 3}
+#: Columns whose empty values sort last both ways (the rest are numbers or flags).
+_TEXT_COLUMNS = frozenset({*_TEXT, "role", "manager"})
+
+
+def _sort_keys(G: nx.DiGraph, column: str, role_titles: Mapping[str, str]) -> dict[str, Any]:
+    """Each person's sort key for ``column``, by id: a dict, so the sort itself calls no
+    Python per person. Made per query (kept, one dict a column would cost megabytes
+    per org and audience); only the folded texts (:func:`_index`) are kept."""
+    with gc_paused():
+        if column in _TEXT:
+            i = _TEXT[column]
+            return {v: t[i] for v, t in _index(G).items()}
+        if column == "role":
+            return {v: fold(role_titles.get(r, r)) if (r := d["person"].role) else ""
+                    for v, d in G._node.items()}
+        if column == "manager":
+            index, pred = _index(G), G._pred
+            return {v: index[m][0] if (m := next(iter(pred[v]), None)) is not None else ""
+                    for v in G._node}
+        if column == "reports":
+            return {v: len(s) for v, s in G._succ.items()}
+        if column == "headcount":
+            return orgq._headcounts(G)
+        return {v: d["person"].vacant for v, d in G._node.items()}  # "vacant"
 
 
 def list_people(G: nx.DiGraph, query: ListQuery, *,
@@ -183,8 +191,8 @@ def list_people(G: nx.DiGraph, query: ListQuery, *,
     node, pred = G._node, G._pred
     ids = _search(G, query.q) if query.q.strip() else list(node)
     if query.department is not None:
-        want = fold(query.department)
-        ids = [v for v in ids if fold(node[v]["person"].department or "") == want]
+        want, index = fold(query.department), _index(G)
+        ids = [v for v in ids if index[v][2] == want]
     if query.role is not None:
         ids = [v for v in ids if node[v]["person"].role == query.role]
     if query.manager is not None:
@@ -193,12 +201,14 @@ def list_people(G: nx.DiGraph, query: ListQuery, *,
         ids = [v for v in ids if node[v]["person"].vacant == query.vacant]
     if query.sort is not None:
         column = query.sort.removeprefix("-")
-        key = _sort_key(G, column, role_titles or {})
-        numeric = column in ("reports", "headcount", "vacant")
-        filled = [v for v in ids if numeric or key(v) != ""]
-        empty = [] if numeric else [v for v in ids if key(v) == ""]
-        filled.sort(key=key, reverse=query.sort.startswith("-"))
-        ids = filled + empty
+        keys = _sort_keys(G, column, role_titles or {})
+        empty: list[str] = []
+        if column in _TEXT_COLUMNS:  # empty texts last either way
+            empty = [v for v in ids if not keys[v]]
+            if empty:
+                ids = [v for v in ids if keys[v]]
+        ids.sort(key=keys.__getitem__, reverse=query.sort.startswith("-"))
+        ids += empty
     total = len(ids)
     per_page = query.per_page or max(total, 1)
     pages = max(1, -(-total // per_page))
