@@ -295,15 +295,19 @@ def reports_cmd(ctx, pid, people, depth, everyone, ladder_file, ladder_id, as_js
 @_json_option
 @click.pass_context
 def find_cmd(ctx, query, people, as_json) -> None:
-    """People whose name or title contains QUERY (ignoring case and accents).
+    """People whose id, name, title, department or email contains QUERY (ignoring case
+    and accents), best matches first.
 
-    --json prints what GET /api/v1/orgs/<org>/people?q=QUERY answers, without its limit.
+    --json prints what GET /api/v1/orgs/<org>/people?q=QUERY answers, every match on
+    one page.
     """
+    from orgpath.orglist import ListQuery, list_people
+
     G, L = load(ctx, people)
     if as_json:
         _emit(serialize.people_list(G, query))
     else:
-        _print_people(G, orgq.find_people(G, query), L)
+        _print_people(G, list_people(G, ListQuery(q=query.strip())).ids, L)
 
 
 @people.command("stats")
