@@ -14,6 +14,8 @@ hidden people are not there, and a hidden email is neither a column, a sort nor 
 
 from __future__ import annotations
 
+import dataclasses
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +27,7 @@ from orgpath.orglist import ListError, ListPage, ListQuery
 from orgpath.render.sheets import org_csv
 from orgpath.store import Entry
 from orgpath.web.cache import cached_response
+from orgpath.web.charting import download_name
 from orgpath.web.common import bool_arg, content_disposition, int_arg, raw_arg, text_arg
 from orgpath.web.errors import Problem, bad_param
 from orgpath.web.i18n import page_lang, remember_lang
@@ -91,7 +94,8 @@ def _args(**changes: Any) -> dict[str, Any]:
 
 def csv_cli(org: str) -> str:
     """The command that writes the whole org as CSV without the server."""
-    return f"orgpath export org --people {org} -o {org}-org.csv"
+    return " ".join(shlex.quote(w) for w in
+                    ("orgpath", "export", "org", "--people", org, "-o", f"{org}-org.csv"))
 
 
 def _too_many(org: str, total: int) -> str:
@@ -173,14 +177,14 @@ def people_csv(org: str):
     query = list_query()
     every = bool_arg("all")
     if every:
-        query = ListQuery(**{**query.__dict__, "page": 1, "per_page": None})
+        query = dataclasses.replace(query, page=1, per_page=None)
     page = run_query(entry, query, role_titles(ladder, lang))
     if every and page.total > int(current_app.config["MAX_LIST_CSV_ROWS"]):
         raise Problem(422, "too-many-rows", "Too many rows", _too_many(org, page.total),
                       parameter="all")
     ids = page.ids
-    name = f"{org}-people{'-all' if every else f'-p{page.page}' if page.pages > 1 else ''}" \
-           f"-{lang}.csv"
+    part = "all" if every else f"p{page.page}" if page.pages > 1 else None
+    name = download_name(org, "people", part, lang, fmt="csv")
     key = ("people-csv", *versions(entry, ladder), org, query.key(), every, lang)
     return cached_response("orgpath.api_cache", key,
                            lambda: org_csv(entry.graph, ids=ids, lang=lang), "text/csv",
