@@ -85,8 +85,9 @@ def run_query(entry: Entry, query: ListQuery, titles: Mapping[str, str]) -> List
 
 
 def _args(**changes: Any) -> dict[str, Any]:
-    """This request's list parameters (and ``lang``) with ``changes``; empty ones dropped."""
-    args = {k: request.args[k] for k in (*PARAMS, "lang") if request.args.get(k)}
+    """This request's list parameters (and ``lang``, ``as_of``) with ``changes``; empty ones
+    dropped."""
+    args = {k: request.args[k] for k in (*PARAMS, "lang", "as_of") if request.args.get(k)}
     args.update(changes)
     args["org"] = request.view_args["org"]
     return {k: v for k, v in args.items() if v not in (None, "")}
