@@ -207,3 +207,24 @@ def test_ladder_pages_link_only_what_the_server_answers(page):
     open_html = make().get(f"{L}{page}").get_data(as_text=True)
     assert 'data-refused' not in open_html
     assert 'download data-format="png"' in open_html
+
+
+@pytest.mark.parametrize("limit, offered", [(3, True), (2, False)])
+def test_paged_pdf_link_counts_pages_of_wide_teams(tmp_path: Path, limit, offered):
+    """One manager with 45 reports fills three A4 pages: the page knows it, as the server does."""
+    import shutil
+
+    folder = tmp_path / "graphs"
+    shutil.copytree(bundled_graphs(), folder)
+    rows = ["id,name,manager_id", "m,Mona Manager,"]
+    rows += [f"r{i:02d},Report {i:02d},m" for i in range(45)]
+    (folder / "wide.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    c = create_app({"TESTING": True, "GRAPHS": str(folder),
+                    "MAX_ORG_PDF_PAGES": limit}).test_client()
+    html = c.get("/orgs/wide?lang=en").get_data(as_text=True)
+    links = [h for h in download_links(html, "org-downloads") if "pages=1" in h]
+    assert bool(links) is offered
+    status = c.get("/orgs/wide/chart.pdf?pages=1&download=1").status_code
+    assert status == (200 if offered else 422)
+    if not offered:
+        assert 'data-refused="pdf-pages' in html
