@@ -313,24 +313,56 @@ def org_detail(G: nx.DiGraph, version: str = "") -> dict[str, Any]:
             "depth": orgq.org_depth(G), "managers": len(orgq.span_of_control(G))}
 
 
-def people_list(G: nx.DiGraph, q: str | None = None, limit: int | None = None) -> dict[str, Any]:
-    """People whose name or title contains ``q`` (everyone, in file order, without ``q``).
+def person_row(G: nx.DiGraph, pid: str, LG: nx.MultiDiGraph | None = None,
+               lang: str = "en") -> dict[str, Any]:
+    """One person as the list view shows them: who they are, where, under whom, how many.
 
-    ``total`` counts every match; ``people`` holds the first ``limit`` of them.
+    ``email`` is absent when there is none to show (or it is hidden from the audience).
+
+    >>> from orgpath.org import demo_org
+    >>> row = person_row(demo_org(), "s1")
+    >>> row["manager"], row["reports"], row["headcount"], row["vacant"]
+    ({'id': 's', 'name': 'Søren Sales', 'title': 'Head of Sales'}, 0, 0, False)
+    """
+    p: Person = G._node[pid]["person"]
+    boss = next(iter(G._pred[pid]), None)
+    out = {
+        "id": pid, "name": p.name, "title": p.title, "department": p.department,
+        "role": _person_role(G, pid, LG, lang),
+        "manager": person_ref(G, boss) if boss is not None else None,
+        "reports": len(G._succ[pid]), "headcount": orgq._headcounts(G)[pid],
+        "vacant": p.vacant,
+    }
+    if p.email:
+        out["email"] = p.email
+    return out
+
+
+def people_page(G: nx.DiGraph, page, LG: nx.MultiDiGraph | None = None,
+                lang: str = "en") -> dict[str, Any]:
+    """A page of the list view (:class:`orgpath.orglist.ListPage`) as the API answers it.
+
+    ``total`` counts every match; ``people`` holds this page's rows
+    (:func:`person_row`), ``page`` and ``per_page`` say which they are.
+    """
+    return {"q": page.query.q or None, "total": page.total, "page": page.page,
+            "per_page": page.per_page, "pages": page.pages,
+            "people": [person_row(G, v, LG, lang) for v in page.ids]}
+
+
+def people_list(G: nx.DiGraph, q: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """People whose id, name, title, department or visible email contains ``q``
+    (everyone, in file order, without ``q``); the first page of ``limit`` of them.
 
     >>> from orgpath.org import demo_org
     >>> found = people_list(demo_org(), "seller", limit=1)
-    >>> found["q"], found["total"], [p["id"] for p in found["people"]]
-    ('seller', 2, ['s1'])
+    >>> found["q"], found["total"], [p["id"] for p in found["people"]], found["pages"]
+    ('seller', 2, ['s1'], 2)
     """
-    q = (q or "").strip() or None
-    if q:
-        found = orgq.find_people(G, q)
-        total, ids = len(found), found[:limit] if limit is not None else found
-    else:
-        total = len(G)
-        ids = list(G)[:limit] if limit is not None else list(G)
-    return {"q": q, "total": total, "people": [person_ref(G, p) for p in ids]}
+    from orgpath.orglist import ListQuery, list_people
+
+    page = list_people(G, ListQuery(q=(q or "").strip(), per_page=limit))
+    return people_page(G, page)
 
 
 def person_chain(G: nx.DiGraph, pid: str) -> dict[str, Any]:

@@ -192,6 +192,18 @@ SETTINGS: tuple[Setting, ...] = (
             "page), or slides of an org's PowerPoint deck.", minimum=1),
     Setting("max_people_page", 1_000, "int", "Most people one search or list answers.",
             minimum=1),
+    Setting("people_page_size", 50, "int",
+            "People on one page of the org list view, the search page and the org API's "
+            "people list when per_page is not given.", minimum=1),
+    Setting("max_list_csv_rows", 50_000, "int",
+            "Most rows of the org list view's CSV of every match (people.csv?all=1; more: "
+            "422, and the page offers the CLI's export instead).", minimum=1),
+    Setting("max_filter_choices", 500, "int",
+            "Most choices a filter of the org list view offers as a drop-down; with more "
+            "(managers of a big org) it is a text field.", minimum=1),
+    Setting("max_png_dpi", 600, "int",
+            "Highest resolution (dpi=, or scale= times 96) a PNG chart may be asked for; "
+            "max_png_pixels bounds its size too.", minimum=72),
     # --- budgets
     Setting("graphviz_timeout", 10.0, "float",
             "Seconds one Graphviz run may take on the web (longer: 504, cached briefly).",
@@ -199,8 +211,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("graphviz_max_input", 64 * MiB, "bytes",
             "Largest DOT source handed to Graphviz.", minimum=1024),
     Setting("max_png_pixels", 25_000_000, "int",
-            "Most pixels of a PNG org chart; a bigger chart is scaled down to fit (4 bytes "
-            "of memory per pixel while Graphviz draws).", minimum=10_000),
+            "Most pixels of a PNG chart: without dpi= or scale= a bigger org chart is scaled "
+            "down to fit; with them, a chart over it answers 422 (4 bytes of memory per "
+            "pixel while Graphviz draws).", minimum=10_000),
     Setting("max_photo_bytes", 8 * MiB, "bytes",
             "Largest photo file read (photos/<id>.jpg|png|webp); a bigger one is not shown.",
             minimum=1024),

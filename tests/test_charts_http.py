@@ -44,10 +44,10 @@ def test_every_format(client, fmt):
 
 @pytest.mark.parametrize("fmt", ["svg", "pdf", "mmd"])
 def test_download_names_the_file(client, fmt):
-    resp = client.get(f"{C}.{fmt}?view=reporting&download=1")
-    assert resp.headers["Content-Disposition"] == (
-        f'attachment; filename="account-management-reporting.{fmt}"; '
-        f"filename*=UTF-8''account-management-reporting.{fmt}")
+    resp = client.get(f"{C}.{fmt}?view=reporting&download=1&lang=da")
+    assert resp.headers["Content-Disposition"] == (  # ladder, view and language
+        f'attachment; filename="account-management-reporting-da.{fmt}"; '
+        f"filename*=UTF-8''account-management-reporting-da.{fmt}")
 
 
 def test_svg_boxes_link_to_role_pages(client):

@@ -239,7 +239,7 @@ def test_org_charts(org_client, query):
         assert len(json.loads(data)["boxes"]) == 9
     if "download=1" in query:
         assert resp.headers["Content-Disposition"] == (
-            'attachment; filename="acme-org.svg"; filename*=UTF-8\'\'acme-org.svg')
+            'attachment; filename="acme-org-en.svg"; filename*=UTF-8\'\'acme-org-en.svg')
     assert resp.headers["ETag"]
 
 
@@ -318,7 +318,7 @@ def test_people_answers_are_private_and_charts_download_under_any_name(org_graph
         assert resp.headers["Cache-Control"].startswith("private")
     resp = client.get("/orgs/日本/chart.svg?download=1")
     assert resp.status_code == 200
-    assert "filename*=UTF-8''%E6%97%A5%E6%9C%AC-org.svg" in resp.headers["Content-Disposition"]
+    assert "filename*=UTF-8''%E6%97%A5%E6%9C%AC-org-en.svg" in resp.headers["Content-Disposition"]
 
 
 def test_org_lists_and_decks_download_from_the_web(org_client):

@@ -7,10 +7,13 @@ types, headers and response schemas as declared, schema-valid requests accepted
 and schema-violating ones rejected. Bounded to about a minute by a fixed number
 of examples per operation and a fixed seed (reproducible), not by a clock.
 
-One exception, written in the config below: the ladder chart's ``view=path``
+Exceptions, written in the config below: the ladder chart's ``view=path``
 needs ``from`` and ``to``, ``view=focus`` needs ``focus``, and ``alt`` must name an
 existing path. OpenAPI cannot tie one query parameter to another's value, so a
-request the schema allows may get 400 there (and only there).
+request the schema allows may get 400 there. Likewise a PNG takes ``dpi`` or
+``scale`` (not both) and answers 422 over the pixel budget, which depends on the
+chart; the people list answers 400 for a page past the last (which depends on
+the matches) and its CSV 422 for more matches than ``max_list_csv_rows``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,16 @@ parameters = { "path.org" = "acme", "path.pid" = "am1" }
 [[operations]]
 include-path = "/ladders/{ladder}/chart.{format}"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404"]
+# PNGs: dpi or scale, not both; a resolution whose PNG is over max_png_pixels is a 422
+# (the size depends on the chart, not on the request alone).
+[[operations]]
+include-path-regex = "/chart\\\\.png$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404", "422"]
+# The list: a page past the last, or a sort by a column hidden from the caller, is a 400;
+# every match as CSV over max_list_csv_rows a 422.
+[[operations]]
+include-path-regex = "/people(\\\\.csv)?$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404", "422"]
 """
 
 EXAMPLES = 15

@@ -136,8 +136,8 @@ def test_chart_download_header(client):
     resp = client.get(f"{L}/chart.png?download=1")
     assert resp.status_code == 200
     assert resp.headers["Content-Disposition"] == (
-        "attachment; filename=\"account-management-ladder.png\"; "
-        "filename*=UTF-8''account-management-ladder.png")
+        "attachment; filename=\"account-management-ladder-en.png\"; "
+        "filename*=UTF-8''account-management-ladder-en.png")
 
 
 @pytest.mark.parametrize("fmt", ["dot", "mmd", "svg", "json"])

@@ -26,6 +26,7 @@ from orgpath.cli.errors import CleanGroup
 from orgpath.model import LANGUAGES
 from orgpath.render import FORMATS, RANKDIRS, format_for, render_chart
 from orgpath.render.exporters import DRAWN
+from orgpath.render.graphviz import PNG_DPI, default_runner
 from orgpath.text import printable
 
 BINARY = (*DRAWN[1:], "pptx", "xlsx")  # never to a terminal
@@ -42,6 +43,7 @@ def export() -> None:
       orgpath export ladder -o ladder.svg
       orgpath export ladder --lang da --salary -o stige.pdf
       orgpath export path --from "assistant account manager" --to kundechef -o path.png
+      orgpath export ladder --dpi 300 -o ladder.png
       orgpath export focus --focus account-manager --depth 2 --format mmd
       orgpath export reporting --format json -o -
       orgpath export path --from "assistant account manager" --to kundechef -o path.pptx
@@ -51,6 +53,27 @@ def export() -> None:
 force_option = click.option(
     "--force", is_flag=True,
     help="Write -o FILE even over one of the input files or inside the graphs folder.")
+
+
+def png_options(fn: Callable) -> Callable:
+    """``--dpi`` and ``--scale``: the resolution of a PNG."""
+    fn = click.option("--scale", type=click.FloatRange(min=0, min_open=True), metavar="X",
+                      help=f"PNG only: X times the default resolution ({PNG_DPI} dpi).")(fn)
+    return click.option("--dpi", type=click.IntRange(1), metavar="N",
+                        help=f"PNG only: the resolution in dots per inch. [default: {PNG_DPI}]"
+                        )(fn)
+
+
+def png_dpi(dpi: int | None, scale: float | None, fmt: str) -> int | None:
+    """The resolution ``--dpi`` or ``--scale`` asks for (None: the default); usage errors
+    for both at once or for a format other than PNG."""
+    if dpi is None and scale is None:
+        return None
+    if dpi is not None and scale is not None:
+        raise click.UsageError("give --dpi or --scale, not both")
+    if fmt != "png":
+        raise click.UsageError(f"--dpi and --scale are for PNG, not {fmt}")
+    return dpi if dpi is not None else max(1, round(scale * PNG_DPI))
 
 
 def _common(fn: Callable) -> Callable:
@@ -73,6 +96,7 @@ def _common(fn: Callable) -> Callable:
                      help="Link each box to its role page on the orgpath site at URL "
                           "(e.g. https://careers.example.com)."),
         force_option,
+        png_options,
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -191,8 +215,12 @@ def role_links(base_url: str, ladder_id: str, lang: str) -> Callable[[str], str]
 
 
 def _emit(store, G: nx.MultiDiGraph, view: str, fmt: str | None, output: str,
-          base_url: str | None, *, force: bool, **options) -> None:
+          base_url: str | None, *, force: bool, dpi: int | None = None,
+          scale: float | None = None, **options) -> None:
     fmt = _resolve_format(fmt, output)
+    resolution = png_dpi(dpi, scale, fmt)
+    if resolution is not None:
+        options["runner"] = default_runner().at_dpi(resolution)
     where = {"inputs": [G.graph["ladder"].path], "graphs": store.folder, "force": force}
     check_output(output, **where)  # before drawing: a refused -o costs nothing
     if base_url:
@@ -218,11 +246,11 @@ def _pptx(G: nx.MultiDiGraph, view: str, *, lang: str = "en", path=None, **_igno
 @export.command("ladder")
 @_common
 def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, audience, output, base_url,
-               force) -> None:
+               force, dpi, scale) -> None:
     """Every role by level, every promotion and lateral move."""
     G = _graph(store, ladder_id, audience)
     _emit(store, G, "ladder", fmt, output, base_url, force=force, lang=lang, rankdir=rankdir,
-          salary=salary)
+          salary=salary, dpi=dpi, scale=scale)
 
 
 @export.command("path")
@@ -234,13 +262,13 @@ def ladder_cmd(store, ladder_id, fmt, lang, rankdir, salary, audience, output, b
 @click.option("--only-path", is_flag=True, help="Draw only the path's roles.")
 @_common
 def path_cmd(store, source, target, by, only_path, ladder_id, fmt, lang, rankdir, salary,
-             audience, output, base_url, force) -> None:
+             audience, output, base_url, force, dpi, scale) -> None:
     """The ladder with the best path from --from to --to highlighted."""
     G = _graph(store, ladder_id, audience)
     a, b = queries.find_role(G, source), queries.find_role(G, target)
     best = queries.career_paths(G, a, b, by=by, k=1)[0]
     _emit(store, G, "path", fmt, output, base_url, force=force, path=best.roles,
-          only_path=only_path, lang=lang, rankdir=rankdir, salary=salary)
+          only_path=only_path, lang=lang, rankdir=rankdir, salary=salary, dpi=dpi, scale=scale)
 
 
 @export.command("focus")
@@ -250,22 +278,22 @@ def path_cmd(store, source, target, by, only_path, ladder_id, fmt, lang, rankdir
               help="How many moves before and after.")
 @_common
 def focus_cmd(store, role, depth, ladder_id, fmt, lang, rankdir, salary, audience, output,
-              base_url, force) -> None:
+              base_url, force, dpi, scale) -> None:
     """One role, the roles before and after it, and its reporting chain."""
     G = _graph(store, ladder_id, audience)
     rid = queries.find_role(G, role)
     _emit(store, G, "focus", fmt, output, base_url, force=force, focus=rid, depth=depth,
-          lang=lang, rankdir=rankdir, salary=salary)
+          lang=lang, rankdir=rankdir, salary=salary, dpi=dpi, scale=scale)
 
 
 @export.command("reporting")
 @_common
 def reporting_cmd(store, ladder_id, fmt, lang, rankdir, salary, audience, output, base_url,
-                  force) -> None:
+                  force, dpi, scale) -> None:
     """Reporting lines between roles: top role at the top, dotted lines dashed."""
     G = _graph(store, ladder_id, audience)
     _emit(store, G, "reporting", fmt, output, base_url, force=force, lang=lang,
-          rankdir=rankdir, salary=salary)
+          rankdir=rankdir, salary=salary, dpi=dpi, scale=scale)
 
 
 COMMANDS = [export]

@@ -21,7 +21,7 @@ import networkx as nx
 from orgpath import org as orgq
 from orgpath import serialize
 from orgpath.cli.errors import CleanCommand, CleanGroup
-from orgpath.cli.export import force_option
+from orgpath.cli.export import force_option, png_options
 from orgpath.diagnostics import ERROR, InputError
 from orgpath.model import LANGUAGES
 from orgpath.peoplefile import load_manifest, manifest_path, read_org
@@ -295,15 +295,19 @@ def reports_cmd(ctx, pid, people, depth, everyone, ladder_file, ladder_id, as_js
 @_json_option
 @click.pass_context
 def find_cmd(ctx, query, people, as_json) -> None:
-    """People whose name or title contains QUERY (ignoring case and accents).
+    """People whose id, name, title, department or email contains QUERY (ignoring case
+    and accents), best matches first.
 
-    --json prints what GET /api/v1/orgs/<org>/people?q=QUERY answers, without its limit.
+    --json prints what GET /api/v1/orgs/<org>/people?q=QUERY answers, every match on
+    one page.
     """
+    from orgpath.orglist import ListQuery, list_people
+
     G, L = load(ctx, people)
     if as_json:
         _emit(serialize.people_list(G, query))
     else:
-        _print_people(G, orgq.find_people(G, query), L)
+        _print_people(G, list_people(G, ListQuery(q=query.strip())).ids, L)
 
 
 @people.command("stats")
@@ -375,10 +379,11 @@ def _format(fmt: str | None, output: str) -> str:
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Where to write; '-' is stdout.")
 @force_option
+@png_options
 @click.pass_context
 def org(ctx, people, root, depth, neighbourhood, compact, pages, search, paper, portrait, route,
         fmt, lang, max_nodes, ladder_file, ladder_id, audience, output,
-        force) -> None:
+        force, dpi, scale) -> None:
     """Draw an org chart of people: svg, png, pdf, dot or json; or write pptx, csv, xlsx.
 
     pptx is a deck with one slide per manager; csv and xlsx list the people
@@ -388,6 +393,7 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, paper, 
     Examples:
       orgpath export org --people agency -o agency.svg
       orgpath export org --people agency --root a02 --depth 1 -o team.png
+      orgpath export org --people agency --root a02 --dpi 192 -o team@2x.png
       orgpath export org --people agency --neighbourhood a12 --format json -o -
       orgpath export org --people agency --pages per-manager -o agency.pdf
       orgpath export org --people agency --lang da -o agency.pptx
@@ -395,12 +401,14 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, paper, 
       orgpath export org --people agency --pages per-manager --paper letter --portrait -o a.pdf
       orgpath export org --people agency --audience public -o public.svg
     """
-    from orgpath.cli.export import check_output, write_output
+    from orgpath.cli.export import check_output, png_dpi, write_output
+    from orgpath.render.graphviz import default_runner
     from orgpath.render.orgchart import org_chart
     from orgpath.render.paged import paged_pdf
     from orgpath.render.pdfwriter import paged_pdf as paged_pdf_direct
 
     fmt = _format(fmt, output)
+    resolution = png_dpi(dpi, scale, fmt)
     path = _people_path(ctx, people)
     where = {"inputs": [path, manifest_path(path), ladder_file], "graphs": _store(ctx).folder,
              "force": force}
@@ -445,7 +453,8 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, paper, 
             def draw(out=None) -> bytes:
                 return org_chart(G, fmt, root=root, depth=depth, neighbourhood=neighbourhood,
                                  compact=compact, lang=lang, ladder_graph=L,
-                                 max_nodes=max_nodes, progress=progress, route=route, out=out)
+                                 max_nodes=max_nodes, progress=progress, route=route, out=out,
+                                 runner=default_runner().at_dpi(resolution))
 
             # A direct SVG goes to the file as it is written: 1,000,000 people are 650 MB.
             data = draw if fmt == "svg" and route == "direct" and output != "-" else draw()

@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import atexit
+import copy
 import hashlib
 import os
 import shutil
@@ -52,6 +53,8 @@ DEFAULT_MAX_PNG_PIXELS: int = settings.BY_NAME["max_png_pixels"].default
 #: The settings :func:`runner_from_settings` reads.
 RUNNER_SETTINGS = ("dot", "graphviz_timeout", "graphviz_max_input", "chart_cache_bytes",
                    "max_png_pixels")
+#: Graphviz's resolution for bitmaps when none is given (``dpi=`` scales from it).
+PNG_DPI = 96
 #: Formats the core plugins draw without Cairo/Pango (see :func:`core_plugin_dir`).
 CORE_FORMATS = frozenset({"svg", "dot", "canon", "plain", "json"})
 _CORE_PLUGINS = ("libgvplugin_core", "libgvplugin_dot_layout", "libgvplugin_neato_layout")
@@ -105,6 +108,7 @@ class Runner:
     ) -> None:
         self.binary = binary
         self.max_png_pixels = max_png_pixels
+        self.dpi: int | None = None  # PNG resolution (-Gdpi); None: Graphviz's 96
         self.timeout = timeout
         self.max_input = max_input
         self.cache_bytes = cache_bytes
@@ -122,6 +126,23 @@ class Runner:
             s = RenderStats(**vars(self._stats))
             s.cached_bytes, s.cached_items = self._cache.currsize, len(self._cache)
             return s
+
+    def at_dpi(self, dpi: int | None) -> Runner:
+        """This runner drawing PNGs at ``dpi`` (``-Gdpi``); it shares the cache and counters.
+
+        Its ``max_png_pixels`` is what the budget allows at Graphviz's own 96 dpi, so
+        writers that scale a bitmap down to fit (org charts) keep it within the budget.
+
+        >>> r = Runner(max_png_pixels=1_000_000).at_dpi(192)
+        >>> r.dpi, r.max_png_pixels, r._arguments("png", "dot", 0)[-1]
+        (192, 250000, '-Gdpi=192')
+        """
+        if dpi is None or dpi == self.dpi:
+            return self
+        clone = copy.copy(self)  # shallow: the same cache, counters and lock
+        clone.dpi = dpi
+        clone.max_png_pixels = max(1, int(self.max_png_pixels * (PNG_DPI / dpi) ** 2))
+        return clone
 
     def clear_cache(self) -> None:
         """Empty the memory cache (the disk cache is left alone) and keep the counters."""
@@ -197,6 +218,8 @@ class Runner:
             if engine != "neato" or pinned not in (1, 2):
                 raise RenderError("pinned positions need engine='neato' and pinned=1 or 2")
             args.append(f"-n{pinned}")
+        if self.dpi is not None and fmt == "png":
+            args.append(f"-Gdpi={int(self.dpi)}")
         return args
 
     def _executable(self) -> str:

@@ -59,3 +59,15 @@ def words(lang: str) -> dict[str, str]:
     ('Ledig', 'Vacant')
     """
     return _WORDS.get(lang, _WORDS["en"])
+
+
+def count_text(n: int, lang: str) -> str:
+    """A count as charts print it, thousands grouped the language's way (``.`` in Danish).
+
+    For headcount badges and page counts (the writers print ``f"{n:,}"`` today).
+
+    >>> count_text(20000, "da"), count_text(20000, "en"), count_text(999, "da")
+    ('20.000', '20,000', '999')
+    """
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "da" else text

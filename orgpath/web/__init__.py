@@ -84,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         openapi,
         org_api,
         org_charts,
+        org_list,
         org_pages,
         pages,
         security,
@@ -107,6 +108,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(org_pages.bp)
     app.register_blueprint(org_api.bp)
     app.register_blueprint(org_charts.bp)
+    app.register_blueprint(org_list.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(frameworks.api)
     app.register_blueprint(frameworks.bp)

@@ -11,19 +11,21 @@ failures remembered briefly).
 from __future__ import annotations
 
 import logging
+import math
+import re
 import time
 from collections.abc import Callable
 
-from flask import Response
+from flask import Response, current_app
 from markupsafe import Markup
 
 from orgpath import metrics
-from orgpath.render.graphviz import RenderError
-from orgpath.render.orgchart import ChartError
+from orgpath.render.graphviz import PNG_DPI, RenderError
+from orgpath.render.orgchart import CAIRO_MAX_SIDE, ChartError
 from orgpath.web.budget import heavy
 from orgpath.web.cache import cached_body, cached_response
-from orgpath.web.common import content_disposition
-from orgpath.web.errors import Problem, from_exception
+from orgpath.web.common import content_disposition, int_arg, raw_arg
+from orgpath.web.errors import Problem, bad_param, from_exception
 from orgpath.web.security import frame_ancestors_csp
 
 log = logging.getLogger("orgpath.web")
@@ -65,6 +67,72 @@ def chart_response(key: tuple, draw: Callable[[], bytes], media: str, *, fmt: st
                            media, headers, private=private)
 
 
+#: Runs of what a download name's parts may not hold (letters, digits, ``.``, ``_``, ``-``).
+_NAME_JUNK = re.compile(r"[^\w.-]+")
+
+
+def download_name(*parts: str | int | None, fmt: str) -> str:
+    """A download's file name from what it shows (org or ladder, view, person, language):
+    the parts that are given, each in safe characters, joined by ``-``.
+
+    >>> download_name("agency", "org", "a12", None, "da", fmt="pdf")
+    'agency-org-a12-da.pdf'
+    >>> download_name("x/y", "org", 'a"b c', "en", fmt="svg")
+    'x_y-org-a_b_c-en.svg'
+    """
+    words = [_NAME_JUNK.sub("_", str(p)).strip("_.-") for p in parts if p not in (None, "")]
+    return "-".join(w for w in words if w) + f".{fmt}"
+
+
+def png_dpi(fmt: str) -> tuple[int | None, str | None]:
+    """The resolution asked for by ``dpi=`` or ``scale=`` (times 96), and which was used.
+
+    ``(None, None)`` when neither is given. Either is a 400 naming it when it is not
+    a number, not positive, above ``max_png_dpi``, given with the other, or given
+    for a format other than PNG.
+    """
+    raw_dpi, raw_scale = raw_arg("dpi") or None, raw_arg("scale") or None
+    if raw_dpi is None and raw_scale is None:
+        return None, None
+    name = "dpi" if raw_dpi is not None else "scale"
+    if raw_dpi is not None and raw_scale is not None:
+        raise bad_param("scale", "give dpi or scale, not both.")
+    if fmt != "png":
+        raise bad_param(name, f"{name} applies to PNG only, not {fmt}.")
+    top = int(current_app.config["MAX_PNG_DPI"])
+    if name == "dpi":
+        dpi = int_arg("dpi", PNG_DPI, 1, top)
+    else:
+        try:
+            scale = float(raw_scale)
+        except ValueError:
+            raise bad_param("scale", f"scale must be a number, not {raw_scale[:40]!r}.") from None
+        most = top / PNG_DPI
+        if not (scale > 0 and scale * PNG_DPI >= 1) or scale > most:
+            raise bad_param("scale", f"scale must be above 0 and at most {most:g} "
+                            f"(max_png_dpi {top} ÷ {PNG_DPI}), not {raw_scale[:40]}.")
+        dpi = max(1, round(scale * PNG_DPI))
+    return dpi, name
+
+
+def check_png_pixels(width_pt: float, height_pt: float, dpi: int, param: str, *,
+                     cli: str | None = None) -> None:
+    """A 422 naming ``param`` when a ``width_pt`` × ``height_pt`` chart at ``dpi`` would be
+    more pixels than ``max_png_pixels`` (or wider or taller than a bitmap can be)."""
+    budget = int(current_app.config["MAX_PNG_PIXELS"])
+    w, h = math.ceil(width_pt * dpi / 72), math.ceil(height_pt * dpi / 72)
+    if w * h <= budget and max(w, h) < CAIRO_MAX_SIDE:
+        return
+    fits = math.floor(min(72 * math.sqrt(budget / max(width_pt * height_pt, 1e-9)),
+                          72 * (CAIRO_MAX_SIDE - 1) / max(width_pt, height_pt, 1e-9)))
+    hint = (f" At most dpi={fits} (scale={fits / PNG_DPI:.2f}) fits." if fits >= 1
+            else " No resolution fits; draw a smaller part.")
+    offline = f" Make it without the server: {cli}" if cli else ""
+    raise Problem(422, "too-large", "Image too large",
+                  f"{param}: the PNG would be {w:,} × {h:,} = {w * h:,} pixels, more than the "
+                  f"limit of {budget:,} (max_png_pixels).{hint}{offline}", parameter=param)
+
+
 def svg_markup(body: bytes) -> Markup:
     """Our Graphviz SVG ready to inline in a page: the XML prolog and comments cut off.
 
@@ -89,4 +157,6 @@ def inline_chart(key: tuple, draw: Callable[[], bytes], *,
         return None, from_exception(exc).detail
 
 
-__all__ = ["SVG_CSP", "chart_body", "chart_response", "inline_chart", "svg_markup", "timed"]
+__all__ = ["SVG_CSP", "chart_body", "chart_response", "check_png_pixels", "download_name",
+           "inline_chart",
+           "png_dpi", "svg_markup", "timed"]

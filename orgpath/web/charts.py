@@ -11,6 +11,7 @@ work (:mod:`orgpath.web.budget`), answered through :mod:`orgpath.web.charting`.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 
@@ -22,7 +23,14 @@ from orgpath.render import FORMATS, RANKDIRS, VIEWS, Runner, formats, render_cha
 from orgpath.render.graphviz import runner_from_settings
 from orgpath.store import Entry
 from orgpath.web.budget import heavy
-from orgpath.web.charting import chart_response, inline_chart
+from orgpath.web.charting import (
+    chart_body,
+    chart_response,
+    check_png_pixels,
+    download_name,
+    inline_chart,
+    png_dpi,
+)
 from orgpath.web.common import (
     bool_arg,
     check_lang,
@@ -74,7 +82,7 @@ def chart_key(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> tuple:
     return ("chart", entry.version, ladder_id, fmt, *args.key())
 
 
-def cli_command(ladder_id: str, fmt: str, args: ChartArgs) -> str:
+def cli_command(ladder_id: str, fmt: str, args: ChartArgs, dpi: int | None = None) -> str:
     """The ``orgpath export`` command line that draws the same chart without the server."""
     words = ["orgpath", "export", "path" if args.view == "path" else args.view,
              "--ladder", ladder_id]
@@ -88,11 +96,21 @@ def cli_command(ladder_id: str, fmt: str, args: ChartArgs) -> str:
         words += ["--rankdir", args.rankdir]
     if args.salary:
         words.append("--salary")
-    words += ["--lang", args.lang, "-o", f"{ladder_id}-{args.view}.{fmt}"]
+    if dpi:
+        words += ["--dpi", str(dpi)]
+    words += ["--lang", args.lang, "-o", file_name(ladder_id, fmt, args, dpi)]
     return " ".join(shlex.quote(w) for w in words)
 
 
-def _draw(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> bytes:
+def file_name(ladder_id: str, fmt: str, args: ChartArgs, dpi: int | None = None) -> str:
+    """The download's name: ladder, view, focus role, language
+    (``account-management-path-da.svg``)."""
+    return download_name(ladder_id, args.view, args.focus, args.lang,
+                         f"{dpi}dpi" if dpi else None, fmt=fmt)
+
+
+def _draw(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs,
+          dpi: int | None = None) -> bytes:
     def link(rid: str) -> str:
         return url_for("pages.role", ladder=ladder_id, role=rid)
 
@@ -100,7 +118,7 @@ def _draw(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> bytes:
         entry.graph, args.view, fmt, lang=args.lang, rankdir=args.rankdir,
         path=list(args.path) if args.path else None, only_path=args.only_path,
         focus=args.focus, depth=args.depth, salary=args.salary, link=link,
-        max_nodes=int(current_app.config["MAX_CHART_ROLES"]), runner=runner(),
+        max_nodes=int(current_app.config["MAX_CHART_ROLES"]), runner=runner().at_dpi(dpi),
     )
 
 
@@ -153,7 +171,30 @@ def chart(ladder: str, fmt: str):
     entry = ladder_entry(ladder)
     args = ChartArgs(lang=lang) if plain else parse_args(entry, lang)
     download = False if plain else bool_arg("download")
+    dpi, dpi_param = (None, None) if plain else png_dpi(fmt)
+    cli = cli_command(ladder, fmt, args, dpi)
+    if dpi is not None:
+        _check_png(ladder, entry, args, dpi, dpi_param, cli)
     return chart_response(
-        chart_key(ladder, entry, fmt, args), lambda: _draw(ladder, entry, fmt, args),
-        formats.get(fmt).media_type, fmt=fmt, cli=cli_command(ladder, fmt, args),
-        filename=f"{ladder}-{args.view}.{fmt}" if download else None)
+        chart_key(ladder, entry, fmt, args) + ((dpi,) if dpi else ()),
+        lambda: _draw(ladder, entry, fmt, args, dpi),
+        formats.get(fmt).media_type, fmt=fmt, cli=cli,
+        filename=file_name(ladder, fmt, args, dpi) if download else None)
+
+
+_SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"', re.S)
+
+
+def _check_png(ladder_id: str, entry: Entry, args: ChartArgs, dpi: int, param: str,
+               cli: str) -> None:
+    """A 422 naming ``param`` when the chart at ``dpi`` is over the pixel budget.
+
+    The size comes from the same chart's SVG (cached once a page showed it): Graphviz
+    lays it out the same way for every format.
+    """
+    svg = chart_body(chart_key(ladder_id, entry, "svg", args),
+                     lambda: _draw(ladder_id, entry, "svg", args),
+                     cli=cli_command(ladder_id, "svg", args))
+    m = _SVG_SIZE.search(svg[:4096])
+    if m is not None:
+        check_png_pixels(float(m.group(1)), float(m.group(2)), dpi, param, cli=cli)

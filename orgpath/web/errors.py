@@ -30,6 +30,8 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 #: Blueprints whose errors are problem+json rather than pages.
 MACHINE_BLUEPRINTS = frozenset({"api", "charts", "health", "openapi", "orgs_api", "org_charts",
                                 "exports", "observe", "frameworks_api"})
+#: Machine routes in a blueprint of pages (the list view's CSV): problem+json too.
+MACHINE_ENDPOINTS = frozenset({"org_list.people_csv"})
 #: Problems that pages answer as problem+json too: a bad bearer token is a machine's.
 _MACHINE_SLUGS = frozenset({"unauthorized"})
 
@@ -132,7 +134,7 @@ def problem_response(p: Problem) -> Response:
 
 
 def _wants_problem() -> bool:
-    if request.blueprint in MACHINE_BLUEPRINTS:
+    if request.blueprint in MACHINE_BLUEPRINTS or request.endpoint in MACHINE_ENDPOINTS:
         return True
     if request.blueprint is None:  # no route matched
         path = request.path

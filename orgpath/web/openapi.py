@@ -265,6 +265,20 @@ def depth_param(config: Mapping[str, Any], description: str, *, minimum: int = 1
                  f"{description} (at most {cap}, the max_depth setting).")
 
 
+def png_params(config: Mapping[str, Any]) -> list[dict]:
+    """``dpi`` and ``scale``: a PNG's resolution, capped by the ``max_png_dpi`` setting."""
+    top = int(config["MAX_PNG_DPI"])
+    return [
+        param("dpi", "query", integer(1, top),
+              f"Resolution in dots per inch (default 96, at most {top}, the max_png_dpi "
+              "setting; not with scale). A PNG over max_png_pixels answers 422."),
+        param("scale", "query", or_empty({"type": "number", "minimum": 0.011,
+                                          "maximum": top / 96}),
+              "Resolution as a multiple of 96 dpi (2: twice as many pixels each way; not "
+              "with dpi)."),
+    ]
+
+
 def problem(description: str) -> dict:
     """A response answered as ``application/problem+json`` (the ``Problem`` schema)."""
     return {"description": description,
@@ -378,7 +392,6 @@ def _ladder_chart_path(config: Mapping[str, Any]) -> dict[str, Any]:
     chart_media["application/json"] = {"schema": {"type": "object"}}
     params = [
         param("ladder", "path", STR, "Ladder id, e.g. account-management."),
-        param("format", "path", {"enum": list(FORMATS)}, "File format."),
         param("view", "query", choice(VIEWS, "ladder"), "What to draw."),
         param("from", "query", text(config), "view=path: start role."),
         param("to", "query", text(config), "view=path: target role."),
@@ -392,11 +405,22 @@ def _ladder_chart_path(config: Mapping[str, Any]) -> dict[str, Any]:
         param("salary", "query", FLAG, "Show salary bands in boxes (1 or 0)."),
         param("download", "query", FLAG, "1: answer with Content-Disposition: attachment."),
         lang_param()]
-    return {"/ladders/{ladder}/chart.{format}": operation(
-        "A diagram of the ladder", "ladderChart", params,
-        {"description": "The chart file.", "headers": ETAG_HEADERS, "content": chart_media},
-        errors=chart_errors("Unknown ladder or role; `suggestions` lists ids."),
-        tags=("charts",))}
+    others = [f for f in FORMATS if f != "png"]
+    fmt = param("format", "path", {"enum": others}, "File format (PNG: see chart.png).")
+    png_media = {MEDIA_TYPES["png"]: {"schema": {"type": "string"}}}
+    errors = chart_errors("Unknown ladder or role; `suggestions` lists ids.")
+    return {
+        "/ladders/{ladder}/chart.{format}": operation(
+            "A diagram of the ladder", "ladderChart", [params[0], fmt, *params[1:]],
+            {"description": "The chart file.", "headers": ETAG_HEADERS,
+             "content": {k: v for k, v in chart_media.items() if k not in png_media}},
+            errors=errors, tags=("charts",)),
+        "/ladders/{ladder}/chart.png": operation(
+            "A diagram of the ladder as PNG, at a resolution", "ladderChartPng",
+            [*params[:-1], *png_params(config), params[-1]],
+            {"description": "The PNG.", "headers": ETAG_HEADERS, "content": png_media},
+            errors=errors, tags=("charts",)),
+    }
 
 
 def _service_paths() -> dict[str, Any]:
@@ -470,6 +494,7 @@ def document(config: Mapping[str, Any], fragments: tuple[Fragment, ...] = (),
 
 #: The settings the document is built from (its cache key).
 DOCUMENT_SETTINGS = ("MAX_DEPTH", "MAX_K", "MAX_PEOPLE_PAGE", "MAX_QUERY_LENGTH",
+                     "PEOPLE_PAGE_SIZE", "MAX_LIST_CSV_ROWS", "MAX_ORG_PEOPLE", "MAX_PNG_DPI",
                      "BENCH_BASELINE")
 
 

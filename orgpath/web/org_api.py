@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app
 
 from orgpath import serialize
 from orgpath.web.cache import json_response
-from orgpath.web.common import check_lang, int_arg, text_arg, visible_entries
+from orgpath.web.common import check_lang, int_arg, visible_entries
 from orgpath.web.i18n import api_lang
 from orgpath.web.openapi import (
     HIDDEN_NOTE,
@@ -31,7 +31,6 @@ from orgpath.web.openapi import (
     param,
     problem,
     ref,
-    text,
 )
 from orgpath.web.org_common import (
     ladder_entry_of,
@@ -40,6 +39,7 @@ from orgpath.web.org_common import (
     person_id,
     versions,
 )
+from orgpath.web.org_list import list_params, list_query, role_titles, run_query
 
 bp = Blueprint("orgs_api", __name__, url_prefix="/api/v1/orgs")
 
@@ -50,10 +50,6 @@ def people_json(key: tuple, produce: Callable[[], Any]) -> Response:
 
 #: Fields of a person an audience may not see: absent from answers, never blank.
 HIDEABLE = ("email", "photo_url", "dotted_managers")
-
-#: People answered by a search or list when ``limit`` is not given.
-DEFAULT_LIMIT = 50
-
 
 def _lang() -> str:
     return check_lang(api_lang())
@@ -77,12 +73,17 @@ def get_org(org: str):
 
 @bp.get("/<org>/people")
 def people(org: str):
+    """The org list view's query as JSON (:mod:`orgpath.web.org_list`): one page of rows."""
     lang = _lang()
     entry = org_entry(org)
-    q = (text_arg("q") or "").strip()
-    limit = int_arg("limit", DEFAULT_LIMIT, 1, current_app.config["MAX_PEOPLE_PAGE"])
-    return people_json(("people", entry.version, org, q, limit, lang),
-                         lambda: serialize.people_list(entry.graph, q, limit))
+    query = list_query()
+    ladder = ladder_entry_of(entry)
+
+    def produce() -> dict:
+        page = run_query(entry, query, role_titles(ladder, lang))
+        return serialize.people_page(entry.graph, page, ladder_graph_of(ladder), lang)
+
+    return people_json(("people", *versions(entry, ladder), org, query.key(), lang), produce)
 
 
 def _person_with_ladder(org: str, pid: str, slug: str, shape: Callable[..., Any]) -> Response:
@@ -146,7 +147,18 @@ def _schemas() -> dict[str, Any]:
         "OrgSummary": obj(summary),
         "OrgDetail": obj({**summary, "version": STR, "roots": people, "depth": INT,
                           "managers": INT}),
-        "PeopleList": obj({"q": nullable("string"), "total": INT, "people": people}),
+        "PersonRow": obj({
+            **person_ref, "department": nullable("string"), "role": nullable(ref("RoleRef")),
+            "manager": nullable(ref("PersonRef")), "reports": INT, "headcount": INT,
+            "vacant": {"type": "boolean"},
+            "email": {"type": "string", "description": "Absent when none, or hidden from you."}},
+            required=["id", "name", "title", "department", "role", "manager", "reports",
+                      "headcount", "vacant"]),
+        "PeopleList": obj({
+            "q": nullable("string"),
+            "total": {**INT, "description": "People matching the search and filters."},
+            "page": INT, "per_page": INT, "pages": INT,
+            "people": {"type": "array", "items": ref("PersonRow")}}),
         "PersonDetail": obj(detail, required=[k for k in detail if k not in HIDEABLE]),
         "PersonChain": obj({"person": ref("PersonRef"), "chain": people}),
         "PersonReports": obj({
@@ -188,12 +200,12 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "/api/v1/orgs/{org}": operation("One org", "getOrg", [org, lang_param()],
                                         json_ok(ref("OrgDetail")), tags=tags, errors=nf),
         "/api/v1/orgs/{org}/people": operation(
-            "Find people by name or title (all people, in file order, without q)",
+            "The org's people, searched, filtered, sorted and paged (the list view's query; "
+            "all people, in file order, without parameters)",
             "findPeople",
-            [org, param("q", "query", text(config), "Text in the name or title (any case "
-                        "or accents)."),
-             param("limit", "query", integer(1, cap, DEFAULT_LIMIT),
-                   f"Most people answered (at most {cap}, the max_people_page setting)."),
+            [org, *list_params(config),
+             param("limit", "query", integer(1, cap, int(config["PEOPLE_PAGE_SIZE"])),
+                   "The older name of per_page (read when per_page is not given)."),
              lang_param()],
             json_ok(ref("PeopleList")), tags=tags, errors=nf),
         base: person_op("One person", "getPerson", "PersonDetail"),

@@ -24,11 +24,17 @@ from orgpath.photos import folder_stamp, org_folder, photo_ids
 from orgpath.render import formats
 from orgpath.render.layout import tidy_layout
 from orgpath.render.orgchart import FORMATS as ORG_FORMATS
-from orgpath.render.orgchart import ChartError, org_chart
+from orgpath.render.orgchart import ChartError, chart_view, org_chart
 from orgpath.store import Entry
 from orgpath.web.budget import heavy
 from orgpath.web.cache import cache_headers, cached_body, dumps
-from orgpath.web.charting import chart_body, chart_response
+from orgpath.web.charting import (
+    chart_body,
+    chart_response,
+    check_png_pixels,
+    download_name,
+    png_dpi,
+)
 from orgpath.web.common import bool_arg, check_lang, int_arg, raw_arg
 from orgpath.web.errors import Problem, bad_param
 from orgpath.web.i18n import api_lang
@@ -45,6 +51,7 @@ from orgpath.web.openapi import (
     obj,
     operation,
     param,
+    png_params,
     problem,
     text,
 )
@@ -69,34 +76,47 @@ def chart_options(G: nx.DiGraph) -> dict[str, Any]:
 
 
 def _draw(org_id: str, entry: Entry, ladder: Entry | None, fmt: str, opts: dict, pages: bool,
-          lang: str) -> bytes:
+          lang: str, *, dpi: int | None = None) -> bytes:
     from orgpath.web.charts import runner
 
     def link(p: Person) -> str:
         return url_for("orgs.person_page", org=org_id, pid=p.id)
 
     LG = ladder_graph_of(ladder)
+    run = runner().at_dpi(dpi)
     try:
         if pages:
             from orgpath.render.paged import paged_pdf
 
             return paged_pdf(entry.graph, root=opts["root"], lang=lang, ladder_graph=LG,
                              max_pages=int(current_app.config["MAX_ORG_PDF_PAGES"]),
-                             runner=runner())
+                             runner=run)
         return org_chart(entry.graph, fmt, **opts, lang=lang, link=link, ladder_graph=LG,
                          max_nodes=int(current_app.config["MAX_ORG_CHART_PEOPLE"]),
-                         runner=runner())
+                         runner=run)
     except ChartError as exc:
-        raise Problem(422, "render-failed", "Chart cannot be drawn", str(exc)) from None
+        raise Problem(422, "render-failed", "Chart cannot be drawn",
+                      f"{exc}. Make it without the server: "
+                      f"{cli_command(org_id, fmt, opts, pages, lang, dpi=dpi)}") from None
 
 
 def _chart_key(org_id: str, entry: Entry, ladder: Entry | None, fmt: str, opts: dict,
-               pages: bool, lang: str) -> tuple:
+               pages: bool, lang: str, dpi: int | None = None) -> tuple:
     return ("orgchart", *versions(entry, ladder), org_id, fmt, opts["root"], opts["depth"],
-            opts["neighbourhood"], opts["compact"], pages, lang)
+            opts["neighbourhood"], opts["compact"], pages, lang, dpi)
 
 
-def cli_command(org_id: str, fmt: str, opts: dict, pages: bool, lang: str) -> str:
+def file_name(org_id: str, fmt: str, opts: dict, pages: bool, lang: str,
+              dpi: int | None = None) -> str:
+    """The download's name: org, view, person, depth, language (``agency-org-a12-da.pdf``)."""
+    depth = f"d{opts['depth']}" if opts["depth"] is not None and not pages else None
+    return download_name(org_id, "org", "pages" if pages else None,
+                         opts["neighbourhood"] or opts["root"], depth, lang,
+                         f"{dpi}dpi" if dpi else None, fmt=fmt)
+
+
+def cli_command(org_id: str, fmt: str, opts: dict, pages: bool, lang: str, *,
+                dpi: int | None = None) -> str:
     """The ``orgpath export org`` command line that draws the same chart without the server."""
     words = ["orgpath", "export", "org", "--people", org_id]
     if pages:
@@ -109,7 +129,9 @@ def cli_command(org_id: str, fmt: str, opts: dict, pages: bool, lang: str) -> st
         words += ["--neighbourhood", opts["neighbourhood"]]
     if opts["compact"]:
         words.append("--compact")
-    words += ["--lang", lang, "-o", f"{org_id}-org.{fmt}"]
+    if dpi:
+        words += ["--dpi", str(dpi)]
+    words += ["--lang", lang, "-o", file_name(org_id, fmt, opts, pages, lang, dpi)]
     return " ".join(shlex.quote(w) for w in words)
 
 
@@ -133,12 +155,38 @@ def org_chart_file(org: str, fmt: str):
     if pages and fmt != "pdf":
         raise bad_param("pages", "pages=1 (one page per manager) needs format pdf.")
     ladder = ladder_entry_of(entry)
-    key = _chart_key(org, entry, ladder, fmt, opts, pages, lang)
+    dpi, dpi_param = png_dpi(fmt)
+    cli = cli_command(org, fmt, opts, pages, lang, dpi=dpi)
+    if dpi is not None:
+        _check_png(entry.graph, opts, dpi, dpi_param, cli)
+    key = _chart_key(org, entry, ladder, fmt, opts, pages, lang, dpi)
     return chart_response(
-        key, lambda: _draw(org, entry, ladder, fmt, opts, pages, lang),
+        key, lambda: _draw(org, entry, ladder, fmt, opts, pages, lang, dpi=dpi),
         formats.get(fmt).media_type, fmt=fmt, private=True,
-        filename=f"{org}-org.{fmt}" if bool_arg("download") else None,
-        cli=cli_command(org, fmt, opts, pages, lang))
+        filename=file_name(org, fmt, opts, pages, lang, dpi) if bool_arg("download") else None,
+        cli=cli)
+
+
+def _check_png(G: nx.DiGraph, opts: dict, dpi: int, param: str, cli: str) -> None:
+    """A 422 naming ``param`` when the chart at ``dpi`` is over the pixel budget.
+
+    Lays the chart out (as :func:`~orgpath.render.orgchart.org_chart` will) to learn its
+    size; a chart over ``max_org_chart_people`` is left to ``org_chart``'s own 422.
+    """
+    try:
+        view = chart_view(G, root=opts["root"], depth=opts["depth"],
+                          neighbourhood=opts["neighbourhood"])
+    except ChartError:
+        return  # org_chart says what is wrong
+    if len(view.tree) > int(current_app.config["MAX_ORG_CHART_PEOPLE"]):
+        return
+    layout = tidy_layout(view.tree, view.roots, compact=opts["compact"])
+    check_png_pixels(layout.width + 2 * PNG_PAD, layout.height + 2 * PNG_PAD, dpi, param,
+                     cli=cli)
+
+
+#: The margin (points) Graphviz draws around an org chart (its ``pad``, 0.15 inch).
+PNG_PAD = 10.8
 
 
 def _layout_gzip(org_id: str, entry: Entry, ladder: Entry | None, folder: Path | None) -> bytes:
@@ -203,8 +251,9 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             formats.get(f).mimetype: {"schema": {"type": "object"} if f == "json"
                                      else {"type": "string"}} for f in names}}
 
-    others = [f for f in ORG_FORMATS if f != "pdf"]
-    fmt = param("format", "path", {"enum": others}, "File format (PDF: see chart.pdf).")
+    others = [f for f in ORG_FORMATS if f not in ("pdf", "png")]
+    fmt = param("format", "path", {"enum": others},
+                "File format (PDF: see chart.pdf; PNG: chart.png).")
     pages = param("pages", "query", FLAG, "1: one page per manager, with bookmarks.")
     ints = {"type": "array", "items": INT}
     layout = obj({
@@ -225,6 +274,10 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             errors={"404": problem("Unknown org; `suggestions` lists close ids.")}),
         "/orgs/{org}/chart.{format}": operation("An org chart", "orgChart", [org, fmt, *common],
                                                 body(others), tags=("charts",), errors=errors),
+        "/orgs/{org}/chart.png": operation("An org chart as PNG, at a resolution",
+                                           "orgChartPng",
+                                           [org, *common[:-1], *png_params(config), common[-1]],
+                                           body(["png"]), tags=("charts",), errors=errors),
         "/orgs/{org}/chart.pdf": operation("An org chart as PDF, or a paged PDF", "orgChartPdf",
                                            [org, *common, pages], body(["pdf"]),
                                            tags=("charts",), errors=errors),

@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from orgpath import org as orgq
@@ -33,7 +34,7 @@ from orgpath.web.common import int_arg, raw_arg, text_arg
 from orgpath.web.errors import Problem, bad_param, from_exception
 from orgpath.web.exports import page_offer
 from orgpath.web.i18n import page_lang, remember_lang
-from orgpath.web.org_charts import chart_options, org_chart_bytes
+from orgpath.web.org_charts import chart_options, cli_command, org_chart_bytes
 from orgpath.web.org_common import (
     ladder_entry_of,
     ladder_graph_of,
@@ -41,6 +42,7 @@ from orgpath.web.org_common import (
     person_id,
     versions,
 )
+from orgpath.web.templating import count
 
 log = logging.getLogger("orgpath.web")
 
@@ -74,13 +76,89 @@ def _page_options(G) -> dict:
     return opts
 
 
-def _exports(org: str, shown: dict, lang: str) -> list[tuple[str, str]]:
-    exports = [(f, url_for("org_charts.org_chart_file", org=org, fmt=f, download=1, lang=lang,
-                           **shown))
-               for f in ORG_FORMATS]
-    exports.append(("pdf-pages", url_for("org_charts.org_chart_file", org=org, fmt="pdf",
-                                         pages=1, download=1, lang=lang)))
-    return exports
+def _view_size(G, root: str | None, depth: int | None) -> int:
+    """How many people a chart of ``root`` (or the whole org) ``depth`` levels down shows."""
+    if root is not None:
+        return 1 + len(orgq.all_reports(G, root, depth))
+    if depth is None:
+        return len(G)
+    return sum(1 for level in orgq.levels(G).values() if level <= depth)
+
+
+def _paged_pdf_pages(G, root: str | None) -> int:
+    """The pages of the paged PDF (A4 landscape, the web's): a page per manager, more for
+    a team wider than a page. Mirrors the grid of :func:`orgpath.render.pdfwriter.paged_pdf`."""
+    from orgpath.render import pdfwriter as pw
+    from orgpath.render.paged import page_order
+
+    width, height = pw.page_size("a4", "landscape")
+    (bw, bh), (gx, gy) = pw.PAGE_BOX, pw.PAGE_GAP
+    cols = max(1, int((width - 2 * pw.MARGIN + gx) // (bw + gx)))
+    grid_top = pw.MARGIN + _PDF_HEAD + 2 * (bh + gy)
+    rows = max(1, int((height - pw.MARGIN - _PDF_FOOT - grid_top + gy) // (bh + gy)))
+    per_page = cols * rows
+    succ = G._succ
+    return sum(max(1, -(-len(succ[m]) // per_page)) for m in page_order(G, root))
+
+
+#: The paged PDF's heading and footer heights (points), as pdfwriter.paged_pdf lays pages out.
+_PDF_HEAD, _PDF_FOOT = 46.0, 30.0
+
+
+def _refusal(G, fmt: str, opts: dict, pages: bool) -> tuple[str, str] | None:
+    """Why the server would refuse this download for its size (422), and the environment the
+    command line needs to make it (the CLI reads the same page limit); None if it will not."""
+    cfg = current_app.config
+    if pages:
+        from orgpath.render.paged import page_order
+
+        if not page_order(G, None):
+            return _("Nobody in this org has reports, so there are no pages to draw."), ""
+        limit, n = int(cfg["MAX_ORG_PDF_PAGES"]), _paged_pdf_pages(G, None)
+        if n > limit:
+            return (_("The PDF would have %(num)s pages, more than the limit of %(limit)s "
+                      "(max_org_pdf_pages).", num=count(n), limit=count(limit)),
+                    f"ORGPATH_MAX_ORG_PDF_PAGES={n} ")
+        return None
+    limit = int(cfg["MAX_ORG_CHART_PEOPLE"])
+    n = _view_size(G, opts["root"], opts["depth"])
+    if n > limit:
+        return _("The chart has %(num)s people, more than the limit of %(limit)s "
+                 "(max_org_chart_people).", num=count(n), limit=count(limit)), ""
+    if fmt == "pptx":
+        from orgpath.render.paged import page_order
+        from orgpath.render.pptx import PER_SLIDE
+
+        managers = page_order(G, opts["root"])
+        if not managers:
+            return _("Nobody in this org has reports, so there are no slides to make."), ""
+        slides = sum(-(-len(G._succ[m]) // PER_SLIDE) for m in managers)
+        limit = int(cfg["MAX_ORG_PDF_PAGES"])
+        if slides > limit:
+            return (_("The deck would have %(num)s slides, more than the limit of %(limit)s "
+                      "(max_org_pdf_pages).", num=count(slides), limit=count(limit)),
+                    f"ORGPATH_MAX_ORG_PDF_PAGES={slides} ")
+    return None
+
+
+def _exports(org: str, G, opts: dict, shown: dict, lang: str) -> list[dict]:
+    """The page's downloads: a link for each the server will answer, else why not and the
+    command that makes the same file without the server."""
+    out = []
+    for fmt, pages in [*((f, False) for f in ORG_FORMATS), ("pdf", True)]:
+        label = "pdf-pages" if pages else fmt
+        refused = _refusal(G, fmt, opts, pages)
+        if refused is None:
+            params = ({"pages": 1, "download": 1, "lang": lang} if pages
+                      else {"download": 1, "lang": lang, **shown})
+            out.append({"fmt": label,
+                        "url": url_for("org_charts.org_chart_file", org=org, fmt=fmt, **params)})
+        else:
+            view = {**opts, "root": None, "depth": None, "compact": False} if pages else opts
+            why, env = refused
+            out.append({"fmt": label, "why": why,
+                        "cli": env + cli_command(org, fmt, view, pages, lang)})
+    return out
 
 
 @bp.get("/orgs/<org>")
@@ -97,7 +175,7 @@ def org_page(org: str):
     ladder = ladder_entry_of(entry)
     return render_template(
         "org.html", org=entry.value, oid=org, G=G, people_q=q, hits=hits, svg=svg,
-        svg_error=svg_error, exports=_exports(org, shown, lang), roots=orgq.roots(G),
+        svg_error=svg_error, exports=_exports(org, G, opts, shown, lang), roots=orgq.roots(G),
         depth=orgq.org_depth(G),
         limited=opts["depth"] is not None and opts["root"] is None, compact=opts["compact"],
         other_layout=url_for("orgs.org_page", org=org, lang=lang,

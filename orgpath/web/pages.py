@@ -9,22 +9,27 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import networkx as nx
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from orgpath import frameworks, queries
 from orgpath.graph import moves_graph
 from orgpath.model import localize
 from orgpath.render import FORMATS
-from orgpath.web.charts import ChartArgs, career_paths, inline_svg
+from orgpath.web.charts import ChartArgs, career_paths, cli_command, inline_svg
 from orgpath.web.common import (
     choice_arg,
+    int_arg,
     ladder_entry,
+    raw_arg,
     resolve_role,
     text_arg,
     visible_entries,
 )
+from orgpath.web.errors import bad_param
 from orgpath.web.frameworks import have_arg, people_on
 from orgpath.web.i18n import page_lang, remember_lang
+from orgpath.web.templating import count
 
 bp = Blueprint("pages", __name__)
 bp.after_request(remember_lang)
@@ -38,9 +43,19 @@ def _titles(G, lang: str) -> dict[str, str]:
     return {rid: G.nodes[rid]["role"].name(lang) for rid in G}
 
 
-def _exports(ladder_id: str, lang: str, **params) -> list[tuple[str, str]]:
-    return [(fmt, url_for("charts.chart", ladder=ladder_id, fmt=fmt, lang=lang, download=1,
-                          **params)) for fmt in FORMATS]
+def _exports(ladder_id: str, G, lang: str, path: tuple[str, ...] | None = None,
+             **params) -> list[tuple]:
+    """The page's downloads as ``(format, url)``; a format the server would refuse for its
+    size is ``(format, None, why, the command that makes it without the server)``."""
+    limit = int(current_app.config["MAX_CHART_ROLES"])
+    if len(G) <= limit:  # every view draws at most the ladder's roles
+        return [(fmt, url_for("charts.chart", ladder=ladder_id, fmt=fmt, lang=lang, download=1,
+                              **params)) for fmt in FORMATS]
+    args = ChartArgs(view=params.get("view", "ladder"), path=path, focus=params.get("focus"),
+                     lang=lang)
+    why = _("The ladder has %(num)s roles, more than the limit of %(limit)s "
+            "(max_chart_roles).", num=count(len(G)), limit=count(limit))
+    return [(fmt, None, why, cli_command(ladder_id, fmt, args)) for fmt in FORMATS]
 
 
 def _role_options(G, lang: str) -> list[tuple[str, str]]:
@@ -83,7 +98,7 @@ def ladder(ladder: str):
         "ladder.html", ladder=lad, lid=ladder, titles=_titles(G, lang), tracks=tracks, grid=grid,
         people=people,
         level_headcount=frameworks.headcount_by_level(G, people) if people else None,
-        svg=svg, svg_error=svg_error, exports=_exports(ladder, lang),
+        svg=svg, svg_error=svg_error, exports=_exports(ladder, G, lang),
         options=_role_options(G, lang), entry_roles=queries.entry_roles(G),
     )
 
@@ -122,7 +137,7 @@ def role(ladder: str, role: str):
         chain=queries.reporting_chain(G, rid), dotted=queries.dotted_lines(G, rid),
         reports=queries.direct_reports(G, rid), svg=svg, svg_error=svg_error,
         targets=targets, default_target=up, compare_next=up,
-        exports=_exports(ladder, lang, view="focus", focus=rid),
+        exports=_exports(ladder, G, lang, view="focus", focus=rid),
         expected=frameworks.expected_levels(G, rid),
         assess_skills=_assess_skills(G, rid, reachable), assessed=assessed,
         level_choices=frameworks.level_choices(G),
@@ -193,7 +208,7 @@ def path(ladder: str):
             "path": p, "svg": svg, "svg_error": svg_error,
             "switches": frameworks.track_switches(G, p),
             "route": " → ".join(G.nodes[r]["role"].name(lang) for r in p.roles),
-            "exports": _exports(ladder, lang, **params),
+            "exports": _exports(ladder, G, lang, path=tuple(p.roles), **params),
         })
     return render_template(
         "path.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), G=G, a=a, b=b,
@@ -226,7 +241,7 @@ def reporting(ladder: str):
         "reporting.html", lid=ladder, ladder=entry.value, titles=_titles(G, lang), svg=svg,
         svg_error=svg_error,
         tops=tops, direct_reports=lambda r: queries.direct_reports(G, r),
-        exports=_exports(ladder, lang, view="reporting"),
+        exports=_exports(ladder, G, lang, view="reporting"),
     )
 
 
@@ -235,6 +250,10 @@ def search():
     lang = page_lang()
     q = (text_arg("q") or "").strip()
     hits, exact = [], []
+    cfg = current_app.config
+    page = int_arg("page", 1, 1, int(cfg["MAX_ORG_PEOPLE"]))
+    per_page = int_arg("per_page", int(cfg["PEOPLE_PAGE_SIZE"]), 1, int(cfg["MAX_PEOPLE_PAGE"]))
+    people: dict = {"hits": [], "total": 0, "page": page, "pages": 1, "per_page": per_page}
     if q:
         for lentry in visible_entries("ladder"):
             lid, G = lentry.id, lentry.graph
@@ -246,10 +265,36 @@ def search():
                 exact.append((lid, queries.find_role(G, q)))
             except queries.RoleNotFound:
                 pass
-        if len(exact) == 1:
+        if len(exact) == 1 and raw_arg("page") is None:
             lid, rid = exact[0]
             return redirect(url_for("pages.role", ladder=lid, role=rid))
-    return render_template("search.html", q=q, hits=hits)
+        people = _people_hits(q, page, per_page)
+    return render_template("search.html", q=q, hits=hits, people=people,
+                           page_url=lambda n: url_for("pages.search", q=q, page=n,
+                                                      per_page=raw_arg("per_page") or None))
+
+
+def _people_hits(q: str, page: int, per_page: int) -> dict:
+    """One page of the people matching ``q`` in every org the audience may see, each with
+    their department and manager (so namesakes can be told apart), and how many matched."""
+    from orgpath import orglist, serialize
+
+    matches = []
+    for oentry in visible_entries("org"):
+        found = orglist.list_people(oentry.graph, orglist.ListQuery(q=q)).matching
+        matches += [(oentry, pid) for pid in found]
+    total = len(matches)
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        raise bad_param("page", f"page must be between 1 and {pages} ({total} people match, "
+                        f"{per_page} a page), not {page}.")
+    start = (page - 1) * per_page
+    shown = [{"org": e.id, "org_title": e.value.title,
+              **serialize.person_row(e.graph, pid)}
+             for e, pid in matches[start:start + per_page]]
+    return {"hits": shown, "total": total, "page": page, "pages": pages,
+            "per_page": per_page, "first": start + 1 if shown else 0,
+            "last": start + len(shown)}
 
 
 @bp.get("/ladders")

@@ -73,7 +73,7 @@ def test_ladder_to_role_to_path_danish_and_download(page, tmp_path):
     with page.expect_download() as info:
         page.locator("#path-0 .exports a[data-format=svg]").click()
     download = info.value
-    assert download.suggested_filename == "account-management-path.svg"
+    assert download.suggested_filename == "account-management-path-da.svg"  # view, language
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     root = ET.parse(saved).getroot()
