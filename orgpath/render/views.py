@@ -298,6 +298,7 @@ def _ranked_body(b: _Builder, node_css: Mapping[str, str] | None = None,
             continue
         b.lines.append(f"  subgraph cluster_t{i} {{")
         name = G.graph["ladder"].track_name(track, b.lang) if "ladder" in G.graph else track
+        b.names[f"cluster_t{i}"] = name
         attrs = _attrs(label=_q(dot_text(name, where="label")),
                        tooltip=_q(dot_text(name, where="attr")),
                        style="filled", color=_q(C_CLUSTER),
@@ -571,12 +572,13 @@ def build_view(
     raise ViewError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
 
 
-_NODE_TITLE = re.compile(r"<title>([nl]\d+)</title>")
+_NODE_TITLE = re.compile(r"<title>([nl]\d+|cluster_t\d+)</title>")
 _EDGE_TITLE = re.compile(r"<title>([nl]\d+)&#45;&gt;([nl]\d+)</title>")
 
 
 def name_titles(svg: str, names: Mapping[str, str]) -> str:
-    """Replace Graphviz's ``<title>n3</title>`` (opaque ids) with the roles' names."""
+    """Replace Graphviz's ``<title>n3</title>`` (opaque ids) with the names of roles, levels
+    and tracks (``l0``, ``cluster_t1``)."""
 
     def node(m: re.Match) -> str:
         name = names.get(m.group(1))
