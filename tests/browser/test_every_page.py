@@ -317,6 +317,20 @@ CLIPPED = """() => {
 }"""
 
 
+EMPTY_HEADINGS = """() => {
+    const shown = el => el.getClientRects().length > 0;
+    return [...document.querySelectorAll('main h1, main h2, main h3')].filter(h => {
+        if (!shown(h)) return false;
+        for (let n = h.nextElementSibling; n; n = n.nextElementSibling) {
+            if (shown(n) && (n.textContent.trim() || n.querySelector('svg, img'))) {
+                return /^H[1-3]$/.test(n.tagName) && n.tagName <= h.tagName;
+            }
+        }
+        return true;
+    }).map(h => h.tagName + ' ' + h.textContent.trim());
+}"""
+
+
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -363,6 +377,7 @@ def test_print_shows_every_box(open_page, url, lang):
     assert split == []
     page.emulate_media(media="print")
     assert page.evaluate(CLIPPED) == []
+    assert page.evaluate(EMPTY_HEADINGS) == []
 
 
 def test_pages_with_diagrams_are_checked(open_page):
@@ -371,3 +386,100 @@ def test_pages_with_diagrams_are_checked(open_page):
     assert "Account Manager" in page.evaluate(BOX_TEXTS)
     page = open_page("/orgs/acme", "en")
     assert "Ann Boss" in page.evaluate(BOX_TEXTS)
+
+
+#: Role titles of the history repo's ladder with no Danish title (junior has one).
+ENGLISH_ONLY = ["Account Rep", "Senior Rep", "Lead Rep", "Head of Sales"]
+
+UNMARKED = """(names) => {
+    const out = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const t = n.textContent.trim();
+        if (!names.includes(t) || n.parentElement.closest('title, script')) continue;
+        const marked = n.parentElement.closest('[lang]');
+        if (!marked || marked.getAttribute('lang') !== 'en') out.push(t);
+    }
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("url", ["/ladders/sales", "/ladders/sales/roles/mid",
+                                 "/ladders/sales/path?from=junior&to=chief",
+                                 "/ladders/sales/reporting"])
+def test_english_text_on_danish_pages_is_marked(open_page, url):
+    """Every English-only role title on a Danish page (links, headings, options, chart boxes)
+    sits inside an element marked lang="en"."""
+    page = open_page(url, "da")
+    shown = page.evaluate("(names) => names.filter(n => document.body.textContent.includes(n))",
+                          ENGLISH_ONLY)
+    assert shown != []
+    assert page.evaluate(UNMARKED, ENGLISH_ONLY) == []
+
+
+def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """The WCAG contrast ratio of two sRGB colours."""
+    def lum(c):
+        ch = [x / 255 for x in c[:3]]
+        ch = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in ch]
+        return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def rgb(css: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", css)[:3])
+
+
+VIEWPORT = ("() => document.querySelector('#diagram .svg-pan-zoom_viewport')"
+            ".getAttribute('transform')")
+
+
+def test_zoom_buttons_keys_and_focus(open_page):
+    """The zoom controls are named buttons; on the diagram arrow keys pan and + − 0 zoom; the
+    focus outline has at least 3:1 against the page; a link tabbed to is panned into view."""
+    from playwright.sync_api import expect
+
+    page = open_page("/ladders/account-management", "en")
+    for name in ("Zoom in", "Zoom out", "Whole diagram"):
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+    expect(page.locator("#diagram figcaption")).to_contain_text("arrow keys")
+    start = page.evaluate(VIEWPORT)
+    zoom = page.locator("#diagram .zoom")
+    zoom.focus()
+    outline = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }""")
+    assert outline[0] == "solid"
+    assert float(outline[1].removesuffix("px")) >= 2
+    assert contrast(rgb(outline[2]), (255, 255, 255)) >= 3
+    page.keyboard.press("ArrowLeft")
+    panned = page.evaluate(VIEWPORT)
+    assert panned != start
+    page.keyboard.press("0")
+    assert page.evaluate(VIEWPORT) == start
+    page.get_by_role("button", name="Zoom in").click()
+    page.get_by_role("button", name="Zoom in").click()
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed = page.evaluate(VIEWPORT)
+    assert zoomed != start
+    # tab through the diagram's links: each one focused is panned into the frame
+    zoom.focus()
+    outside, visited = [], []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        where = page.evaluate("""() => new Promise(done => requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+                const a = document.activeElement, z = a.closest('.zoom');
+                if (!z) return done(null);
+                const r = a.getBoundingClientRect(), f = z.getBoundingClientRect();
+                const x = r.x + r.width / 2, y = r.y + r.height / 2;
+                done([x >= f.left && x <= f.right && y >= f.top && y <= f.bottom,
+                      a.textContent.trim().slice(0, 40)]);
+            })))""")
+        if where is None:
+            break
+        visited.append(where[1])
+        if not where[0]:
+            outside.append(where[1])
+    assert len(visited) >= 3
+    assert outside == []
