@@ -431,8 +431,9 @@ def rgb(css: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.findall(r"\d+", css)[:3])
 
 
-VIEWPORT = ("() => document.querySelector('#diagram .svg-pan-zoom_viewport')"
-            ".getAttribute('transform')")
+#: The ladder diagram's pan/zoom transform, read after svg-pan-zoom's next frame.
+VIEWPORT = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() =>
+    done(document.querySelector('#diagram .svg-pan-zoom_viewport').getAttribute('transform')))))"""
 
 
 def test_zoom_buttons_keys_and_focus(open_page):
