@@ -14,10 +14,13 @@ language:
   single paper page, no text outside the paper, and under print media no diagram clipped
   by its frame.
 
-One gunicorn (``auth=oidc`` with ``oidc-provider-mock``, so the sign-in and sign-out pages
-are pages too; the browser signs in once) over a git repository holding the bundled graphs
-and ``tests/history_repo.py``'s ladder and org (an English-only ladder, and history for the
-changes pages). Run it with::
+Each page is loaded once (``checked``): axe and print at 1280 px, then the same page resized
+to 360 px; the three tests assert their part of the findings. One gunicorn (``auth=oidc``
+with ``oidc-provider-mock``, so the sign-in and sign-out pages are pages too; the browser
+signs in once) over a git repository holding the bundled graphs and
+``tests/history_repo.py``'s ladder and org (an English-only ladder, and history for the
+changes pages). Also: English-only titles marked ``lang="en"`` on Danish pages, and the
+zoom buttons, keys and focus of a diagram. Run it with::
 
     .venv/bin/python -m pytest tests/browser/test_every_page.py -p no:xdist
 """
@@ -243,17 +246,6 @@ def test_the_table_names_only_real_rules():
     assert sorted(set(MORE) - rules) == []
 
 
-@pytest.mark.parametrize(("url", "lang"), CASES)
-def test_axe_finds_nothing(open_page, url, lang):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = open_page(url, lang)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    found = [(v["id"], [n["target"] for n in v["nodes"]][:4])
-             for v in results.response["violations"]]
-    assert found == []
-
-
 OVERFLOW = """() => {
     const width = document.documentElement.clientWidth;
     const fits = el => el.getBoundingClientRect().right <= width + 1;
@@ -271,14 +263,6 @@ OVERFLOW = """() => {
         .map(el => name(el) + ' ' + Math.round(el.getBoundingClientRect().right));
     return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 6)};
 }"""
-
-
-@pytest.mark.parametrize(("url", "lang"), CASES)
-def test_nothing_overflows_at_360_px(open_page, url, lang):
-    page = open_page(url, lang, PHONE)
-    found = page.evaluate(OVERFLOW)
-    assert found["wide"] == []
-    assert found["scroll"] <= found["width"]
 
 
 BOX_TEXTS = """() => {
@@ -358,26 +342,82 @@ def read_pdf(data: bytes) -> tuple[list[str], list[tuple[str, int]]]:
     return pages, outside
 
 
+def check_page(page) -> dict:
+    """Everything the three per-page tests assert, from one load of the page: axe and print at
+    desktop width, then the overflow at 360 px (the same page, resized)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found: dict = {}
+    axe = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    found["axe"] = [(v["id"], [n["target"] for n in v["nodes"]][:4])
+                    for v in axe.response["violations"]]
+    found["boxes"] = page.evaluate(BOX_TEXTS)
+    found["diagrams"] = page.evaluate(DIAGRAMS)
+    found["heading"] = page.locator("h1").first.inner_text()
+    found["pages"], found["outside"] = read_pdf(page.pdf(format="A4"))
+    page.emulate_media(media="print")
+    found["clipped"] = page.evaluate(CLIPPED)
+    found["empty_headings"] = page.evaluate(EMPTY_HEADINGS)
+    page.emulate_media(media="screen")
+    page.set_viewport_size(PHONE)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
+    found["overflow"] = page.evaluate(OVERFLOW)
+    return found
+
+
+@pytest.fixture(scope="module")
+def checked(browser, server, signed_in):
+    """``checked(url, lang)``: the findings of ``check_page``, each page loaded once."""
+    cache: dict[tuple[str, str], dict] = {}
+
+    def get(url: str, lang: str) -> dict:
+        if (url, lang) not in cache:
+            context = browser.new_context(base_url=server, storage_state=signed_in,
+                                          viewport=DESKTOP, locale="en-GB")
+            page = context.new_page()
+            page.set_default_timeout(20_000)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            try:
+                page.goto(with_lang(url, lang))
+                ready(page)
+                cache[(url, lang)] = {**check_page(page), "errors": errors}
+            finally:
+                context.close()
+        return cache[(url, lang)]
+
+    return get
+
+
 @pytest.mark.parametrize(("url", "lang"), CASES)
-def test_print_shows_every_box(open_page, url, lang):
-    page = open_page(url, lang)
-    boxes = page.evaluate(BOX_TEXTS)
-    diagrams = page.evaluate(DIAGRAMS)
-    heading = page.locator("h1").first.inner_text()
-    pdf = page.pdf(format="A4")
-    pages, outside = read_pdf(pdf)
+def test_axe_finds_nothing(checked, url, lang):
+    found = checked(url, lang)
+    assert found["axe"] == []
+    assert found["errors"] == []  # JavaScript errors
+
+
+@pytest.mark.parametrize(("url", "lang"), CASES)
+def test_nothing_overflows_at_360_px(checked, url, lang):
+    found = checked(url, lang)["overflow"]
+    assert found["wide"] == []
+    assert found["scroll"] <= found["width"]
+
+
+@pytest.mark.parametrize(("url", "lang"), CASES)
+def test_print_shows_every_box(checked, url, lang):
+    found = checked(url, lang)
+    pages = found["pages"]
     text = squash("".join(pages))
-    assert squash(heading) in text
+    assert squash(found["heading"]) in text
     assert 1 <= len(pages) <= MAX_PDF_PAGES
-    assert outside == []
-    assert [b for b in boxes if squash(b) not in text] == []
+    assert found["outside"] == []
+    assert [b for b in found["boxes"] if squash(b) not in text] == []
     # each diagram whole on one paper page
-    split = [d["id"] for d in diagrams if d["texts"] and not any(
+    split = [d["id"] for d in found["diagrams"] if d["texts"] and not any(
         all(squash(t) in squash(p) for t in d["texts"]) for p in pages)]
     assert split == []
-    page.emulate_media(media="print")
-    assert page.evaluate(CLIPPED) == []
-    assert page.evaluate(EMPTY_HEADINGS) == []
+    assert found["clipped"] == []
+    assert found["empty_headings"] == []
 
 
 def test_pages_with_diagrams_are_checked(open_page):
