@@ -89,8 +89,9 @@ def test_accessible_title_desc_and_node_titles(G, view, kw, roles):
     first, second = list(root)[:2]
     assert first.tag == f"{SVG}title" and first.text
     assert second.tag == f"{SVG}desc" and f"{len(roles)} roles" in second.text
-    for g in groups(root, "node") + groups(root, "edge"):
-        assert title(g) and not re.fullmatch(r"[nl]\d+", title(g))
+    for g in groups(root, "node") + groups(root, "edge") + groups(root, "cluster"):
+        assert title(g)
+        assert not re.search(r"\b([nl]\d+|cluster_t?\d+)\b", title(g))
     for g in groups(root, "role"):  # every box has a tooltip
         assert any(a.get(f"{XLINK}title") for a in g.iter(f"{SVG}a"))
 
@@ -229,6 +230,21 @@ def test_danish(G):
 
 def test_unknown_language_falls_back_to_english(G):
     assert "Trainee" in role_names(svg_of(G, "ladder", lang="de"))
+
+
+def test_names_in_another_language_are_marked():
+    """A role with no title in the chart's language shows its English one, marked lang="en"."""
+    ladder = Ladder("l", {"en": "L", "da": "L"}, (
+        Role("a", {"en": "Junior", "da": "Junior-dansk"}, 1),
+        Role("b", {"en": "Senior only in English"}, 2)),
+        (Move("a", "b", "promotion"),))
+    root = ET.fromstring(render_chart(ladder_graph(ladder), "ladder", "svg", lang="da",
+                                      runner=RUNNER))
+    marked = {title(g): g.get("lang") for g in groups(root, "role")}
+    assert marked == {"Junior-dansk": None, "Senior only in English": "en"}
+    english = ET.fromstring(render_chart(ladder_graph(ladder), "ladder", "svg", lang="en",
+                                         runner=RUNNER))
+    assert [g.get("lang") for g in groups(english, "role")] == [None, None]
 
 
 def test_salary_band(G):

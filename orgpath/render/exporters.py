@@ -74,7 +74,7 @@ def finish_svg(svg: bytes, chart: Chart) -> bytes:
     head = (f"\n<title>{html.escape(clean_text(chart.title))}</title>"
             f"\n<desc>{html.escape(clean_text(chart.description))}</desc>")
     text = text[: m.end()] + head + text[m.end():]
-    return unguard_svg(name_titles(text, chart.names).encode("utf-8"))
+    return unguard_svg(name_titles(text, chart.names, chart.langs).encode("utf-8"))
 
 
 # --- the drawn subgraph ------------------------------------------------------------------

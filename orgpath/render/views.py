@@ -90,6 +90,8 @@ class Chart:
     roles: tuple[str, ...]  # role ids drawn; ``roles[i]`` is DOT node ``n{i}``
     edges: tuple[DrawnEdge, ...]
     names: Mapping[str, str] = field(default_factory=dict)  # DOT node id → visible name
+    #: DOT node id → the language of its name, where that is not ``lang`` (no translation)
+    langs: Mapping[str, str] = field(default_factory=dict)
     lang: str = DEFAULT_LANGUAGE
     rankdir: str = "BT"
     path: tuple[str, ...] = ()  # the highlighted path, if any
@@ -172,6 +174,8 @@ class _Builder:
         self.roles = roles
         self.ids = {r: f"n{i}" for i, r in enumerate(roles)}
         self.names = {self.ids[r]: _role(G, r).name(lang) for r in roles}
+        self.langs = {self.ids[r]: other for r in roles
+                      if (other := text_lang(_role(G, r).title, lang)) is not None}
         self.lines: list[str] = []
         self.edges: list[DrawnEdge] = []
 
@@ -237,7 +241,8 @@ class _Builder:
         return Chart(
             view=self.view, dot="\n".join(self.lines) + "\n", title=title,
             description=description, roles=tuple(self.roles), edges=tuple(self.edges),
-            names=self.names, lang=self.lang, rankdir=self.rankdir, path=tuple(path),
+            names=self.names, langs=self.langs, lang=self.lang, rankdir=self.rankdir,
+            path=tuple(path),
         )
 
 
@@ -298,6 +303,10 @@ def _ranked_body(b: _Builder, node_css: Mapping[str, str] | None = None,
             continue
         b.lines.append(f"  subgraph cluster_t{i} {{")
         name = G.graph["ladder"].track_name(track, b.lang) if "ladder" in G.graph else track
+        b.names[f"cluster_t{i}"] = name
+        tracks_text = G.graph["ladder"].tracks.get(track) if "ladder" in G.graph else None
+        if (other := text_lang(tracks_text, b.lang)) is not None:
+            b.langs[f"cluster_t{i}"] = other
         attrs = _attrs(label=_q(dot_text(name, where="label")),
                        tooltip=_q(dot_text(name, where="attr")),
                        style="filled", color=_q(C_CLUSTER),
@@ -571,12 +580,30 @@ def build_view(
     raise ViewError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
 
 
-_NODE_TITLE = re.compile(r"<title>([nl]\d+)</title>")
+_NODE_TITLE = re.compile(r"<title>([nl]\d+|cluster_t\d+)</title>")
 _EDGE_TITLE = re.compile(r"<title>([nl]\d+)&#45;&gt;([nl]\d+)</title>")
+_NODE_GROUP = re.compile(r'(<g id="[^"]*" class="(?:node|cluster)[^"]*")>\n<title>([^<]+)</title>')
 
 
-def name_titles(svg: str, names: Mapping[str, str]) -> str:
-    """Replace Graphviz's ``<title>n3</title>`` (opaque ids) with the roles' names."""
+def text_lang(texts: Mapping[str, object] | None, lang: str) -> str | None:
+    """The language ``localize(texts, lang)`` falls back to, or ``None`` when ``texts`` has
+    ``lang`` (or nothing): what a page marks with ``lang=`` (an English-only role title on a
+    Danish page is ``"en"``)."""
+    if not texts or lang in texts:
+        return None
+    return DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in texts else next(iter(texts))
+
+
+def name_titles(svg: str, names: Mapping[str, str],
+                langs: Mapping[str, str] | None = None) -> str:
+    """Replace Graphviz's ``<title>n3</title>`` (opaque ids) with the names of roles, levels
+    and tracks (``l0``, ``cluster_t1``); mark the groups whose text is in another language
+    than the chart's with ``lang`` (from ``langs``, DOT id → language)."""
+
+    def group(m: re.Match) -> str:
+        other = langs.get(m.group(2)) if langs else None
+        return m.group(0) if other is None else (
+            f'{m.group(1)} lang="{html.escape(other)}">\n<title>{m.group(2)}</title>')
 
     def node(m: re.Match) -> str:
         name = names.get(m.group(1))
@@ -588,4 +615,6 @@ def name_titles(svg: str, names: Mapping[str, str]) -> str:
             return m.group(0)
         return f"<title>{html.escape(clean_text(a))} → {html.escape(clean_text(b))}</title>"
 
+    if langs:
+        svg = _NODE_GROUP.sub(group, svg)
     return _EDGE_TITLE.sub(edge, _NODE_TITLE.sub(node, svg))

@@ -99,7 +99,7 @@ def test_diagram_zoom_controls(page):
     viewport = page.locator(".zoom svg g.svg-pan-zoom_viewport")
     expect(viewport).to_have_count(1)
     before = viewport.get_attribute("transform")
-    page.locator("#svg-pan-zoom-zoom-in").click()
+    page.get_by_role("button", name="Zoom in").click()  # the page's own button
     page.wait_for_function(
         "([el, t]) => el.getAttribute('transform') !== t",
         arg=[viewport.element_handle(), before])
