@@ -228,3 +228,31 @@ def test_paged_pdf_link_counts_pages_of_wide_teams(tmp_path: Path, limit, offere
     assert status == (200 if offered else 422)
     if not offered:
         assert 'data-refused="pdf-pages' in html
+
+
+def test_the_command_offered_for_a_refused_ladder_chart_works(tmp_path: Path):
+    """The CLI reads max_chart_roles too; the page's command raises it for that one run."""
+    import html as htmllib
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    page = make(MAX_CHART_ROLES=3).get(f"{L}?lang=en").get_data(as_text=True)
+    command = next(htmllib.unescape(c) for c in re.findall(r"<code>([^<]*)</code>", page)
+                   if "orgpath export" in c and c.rstrip().endswith(".svg"))
+    words = shlex.split(command)
+    assign, exe, args = words[0], words[1], words[2:]
+    assert exe == "orgpath"
+    assert assign.startswith("ORGPATH_MAX_CHART_ROLES=")
+    env = {**os.environ, "ORGPATH_GRAPHS": str(bundled_graphs()),
+           "ORGPATH_MAX_CHART_ROLES": "3"}
+    run = [sys.executable, "-m", "orgpath", *args]
+    refused = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert refused.returncode != 0
+    assert "at most 3 can be drawn" in refused.stderr  # the setting, not a literal of its own
+    key, value = assign.split("=", 1)
+    done = subprocess.run(run, cwd=tmp_path, env={**env, key: value}, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / args[-1]).read_bytes().lstrip().startswith((b"<?xml", b"<svg"))

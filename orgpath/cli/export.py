@@ -21,7 +21,7 @@ from urllib.parse import quote
 import click
 import networkx as nx
 
-from orgpath import queries
+from orgpath import queries, settings
 from orgpath.cli.errors import CleanGroup
 from orgpath.model import LANGUAGES
 from orgpath.render import FORMATS, RANKDIRS, format_for, render_chart
@@ -228,6 +228,7 @@ def _emit(store, G: nx.MultiDiGraph, view: str, fmt: str | None, output: str,
     if fmt == "pptx":
         data = _pptx(G, view, **options)
     else:
+        options.setdefault("max_nodes", settings.get("max_chart_roles"))
         data = render_chart(G, view, fmt, **options)
     write_output(data, output, fmt, **where)
     if output != "-":

@@ -82,8 +82,15 @@ def chart_key(ladder_id: str, entry: Entry, fmt: str, args: ChartArgs) -> tuple:
     return ("chart", entry.version, ladder_id, fmt, *args.key())
 
 
-def cli_command(ladder_id: str, fmt: str, args: ChartArgs, dpi: int | None = None) -> str:
-    """The ``orgpath export`` command line that draws the same chart without the server."""
+def cli_command(ladder_id: str, fmt: str, args: ChartArgs, dpi: int | None = None, *,
+                roles: int = 0) -> str:
+    """The ``orgpath export`` command line that draws the same chart without the server.
+
+    A ladder of more ``roles`` than the server draws gets the CLI's limit (the same
+    ``max_chart_roles`` setting) raised for that one command.
+    """
+    limit = int(current_app.config["MAX_CHART_ROLES"])
+    env = [f"ORGPATH_MAX_CHART_ROLES={roles}"] if roles > limit else []
     words = ["orgpath", "export", "path" if args.view == "path" else args.view,
              "--ladder", ladder_id]
     if args.view == "path" and args.path:
@@ -99,7 +106,7 @@ def cli_command(ladder_id: str, fmt: str, args: ChartArgs, dpi: int | None = Non
     if dpi:
         words += ["--dpi", str(dpi)]
     words += ["--lang", args.lang, "-o", file_name(ladder_id, fmt, args, dpi)]
-    return " ".join(shlex.quote(w) for w in words)
+    return " ".join(env + [shlex.quote(w) for w in words])
 
 
 def file_name(ladder_id: str, fmt: str, args: ChartArgs, dpi: int | None = None) -> str:
@@ -126,7 +133,7 @@ def inline_svg(ladder_id: str, entry: Entry, args: ChartArgs) -> tuple[Markup | 
     """A ladder chart for a page: ``(svg, None)``, or ``(None, why it cannot be drawn)``."""
     return inline_chart(chart_key(ladder_id, entry, "svg", args),
                         lambda: _draw(ladder_id, entry, "svg", args),
-                        cli=cli_command(ladder_id, "svg", args))
+                        cli=cli_command(ladder_id, "svg", args, roles=len(entry.graph)))
 
 
 def career_paths(entry: Entry, a: str, b: str, by: str, k: int) -> list[queries.CareerPath]:
@@ -172,7 +179,7 @@ def chart(ladder: str, fmt: str):
     args = ChartArgs(lang=lang) if plain else parse_args(entry, lang)
     download = False if plain else bool_arg("download")
     dpi, dpi_param = (None, None) if plain else png_dpi(fmt)
-    cli = cli_command(ladder, fmt, args, dpi)
+    cli = cli_command(ladder, fmt, args, dpi, roles=len(entry.graph))
     if dpi is not None:
         _check_png(ladder, entry, args, dpi, dpi_param, cli)
     return chart_response(
@@ -194,7 +201,7 @@ def _check_png(ladder_id: str, entry: Entry, args: ChartArgs, dpi: int, param: s
     """
     svg = chart_body(chart_key(ladder_id, entry, "svg", args),
                      lambda: _draw(ladder_id, entry, "svg", args),
-                     cli=cli_command(ladder_id, "svg", args))
+                     cli=cli_command(ladder_id, "svg", args, roles=len(entry.graph)))
     m = _SVG_SIZE.search(svg[:4096])
     if m is not None:
         check_png_pixels(float(m.group(1)), float(m.group(2)), dpi, param, cli=cli)

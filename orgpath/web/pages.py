@@ -55,7 +55,7 @@ def _exports(ladder_id: str, G, lang: str, path: tuple[str, ...] | None = None,
                      lang=lang)
     why = _("The ladder has %(num)s roles, more than the limit of %(limit)s "
             "(max_chart_roles).", num=count(len(G)), limit=count(limit))
-    return [(fmt, None, why, cli_command(ladder_id, fmt, args)) for fmt in FORMATS]
+    return [(fmt, None, why, cli_command(ladder_id, fmt, args, roles=len(G))) for fmt in FORMATS]
 
 
 def _role_options(G, lang: str) -> list[tuple[str, str]]:
