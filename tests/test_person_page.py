@@ -48,7 +48,9 @@ def test_the_fallback_chart_is_the_chain_the_person_and_their_reports(client):
     links = {a.get("{http://www.w3.org/1999/xlink}href")
              for a in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}a")}
     ids = {h.rsplit("/", 1)[1] for h in links if h}
-    assert ids == {"a01", "a02", "a06", "a07"}  # the CEO, a02, a02's two directors
+    # the CEO, a02, a02's two directors, and a22, a02's report by dotted line
+    assert ids == {"a01", "a02", "a06", "a07", "a22"}
+    assert "stroke-dasharray" in svg  # the dotted line itself
 
 
 def test_everyone_below_as_nested_details(client):

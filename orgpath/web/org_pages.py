@@ -187,9 +187,14 @@ def org_page(org: str):
 
 
 def _around_graph(G: nx.DiGraph, pid: str) -> nx.DiGraph:
-    """The chain of command above ``pid``, ``pid`` and their direct reports: a chart that
-    stays readable at any org size (a VP's whole neighbourhood is a thin strip)."""
+    """The chain of command above ``pid``, ``pid``, their direct reports and their
+    dotted-line partners (managers and reports by dotted line, drawn dashed): a chart
+    that stays readable at any org size (a VP's whole neighbourhood is a thin strip)."""
     ids = [*reversed(orgq.chain_of_command(G, pid)), *orgq.direct_reports(G, pid)]
+    keep = set(ids)
+    partners = [m for m in G.nodes[pid]["person"].dotted_managers if m in G] + [
+        v for v, data in G.nodes(data=True) if pid in data["person"].dotted_managers]
+    ids += [v for v in dict.fromkeys(partners) if v not in keep]
     keep = set(ids)
     T = nx.DiGraph(**{k: v for k, v in G.graph.items() if not k.startswith("_")})
     T.add_nodes_from((v, G._node[v]) for v in ids)
