@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, deque
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 import networkx as nx
@@ -32,6 +33,7 @@ from orgpath.queries import fold
 
 __all__ = [
     "NextRole",
+    "PersonNode",
     "PersonNotFound",
     "all_reports",
     "chain_of_command",
@@ -67,6 +69,9 @@ class PersonNotFound(NotFoundError):
 def org_graph(org: Org) -> nx.DiGraph:
     """The reporting tree of ``org``: edges manager → report, node attribute ``person``.
 
+    Edges carry no attributes: they all share one empty dict (org graphs are never
+    changed once built; 100,000 empty dicts would cost 6 MB).
+
     >>> G = demo_org()
     >>> sorted(G.successors("s"))
     ['s1', 's2']
@@ -74,10 +79,69 @@ def org_graph(org: Org) -> nx.DiGraph:
     ('Søren Sales', 'demo')
     """
     G = nx.DiGraph(org=org, id=org.id)
+    # Filled in place, as add_nodes_from/add_edges_from would, minus their per-item checks
+    # and dicts. G._adj is G._succ, so the dicts are filled, never replaced.
+    node, succ, pred = G._node, G._succ, G._pred
+    edge = _NO_ATTRIBUTES
     with gc_paused():  # 100,000 small dicts: the collector would only slow this down
-        G.add_nodes_from((p.id, {"person": p}) for p in org.people)
-        G.add_edges_from((p.manager_id, p.id) for p in org.people if p.manager_id is not None)
+        for p in org.people:
+            if p.id not in node:
+                succ[p.id], pred[p.id] = {}, {}
+            node[p.id] = PersonNode(p)
+        for p in org.people:
+            m = p.manager_id
+            if m is None:
+                continue
+            if m not in node:  # not a person of the org: a bare node, as networkx adds it
+                node[m], succ[m], pred[m] = {}, {}, {}
+            succ[m][p.id] = edge
+            pred[p.id][m] = edge
     return G
+
+
+_NO_ATTRIBUTES: dict = {}  # the data of every org graph edge (never written to)
+
+
+class PersonNode(Mapping):
+    """The attributes of an org graph node, ``{"person": Person}``, read-only.
+
+    A one-slot mapping (48 bytes) in place of a dict (184 bytes): 14 MB less for
+    100,000 people. Reads work as on a dict (``G.nodes[v]["person"]``, ``.get``,
+    ``**data``, ``dict(data)``); writing to it raises ``TypeError``.
+
+    >>> d = PersonNode(Person("a", "Ann"))
+    >>> d["person"].name, d.get("title"), dict(d) == {"person": d.person}
+    ('Ann', None, True)
+    """
+
+    __slots__ = ("person",)
+
+    def __init__(self, person: Person):
+        self.person = person
+
+    def __getitem__(self, key: str) -> Person:
+        if key == "person":
+            return self.person
+        raise KeyError(key)
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.person if key == "person" else default
+
+    def __contains__(self, key: object) -> bool:
+        return key == "person"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("person",))
+
+    def __len__(self) -> int:
+        return 1
+
+    def copy(self) -> dict:
+        """A plain dict of the attributes (what networkx copies a node's data with)."""
+        return {"person": self.person}
+
+    def __repr__(self) -> str:
+        return f"{{'person': {self.person!r}}}"
 
 
 def demo_org() -> nx.DiGraph:
