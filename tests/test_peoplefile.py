@@ -233,3 +233,28 @@ def test_bundled_sample_org_loads_clean(ladder):
     assert sum(bool(p.dotted_managers) for p in org.people) >= 2
     roles = {p.role for p in org.people if p.role}
     assert roles == {n for n in ladder}
+
+
+def test_repeated_values_are_one_string_each(tmp_path):
+    text = ("id,name,manager_id,title,department,role\n"
+            "m,Mia,,Chief,Sales,\n"
+            "a,Ann,m,Seller,Sales,am\n"
+            "b,Bob,m,Seller,Sales,am\n")
+    org, diags = read_org(write(tmp_path, text))
+    assert diags == []
+    m, a, b = org.people
+    assert a.title is b.title
+    assert a.department is b.department
+    assert m.department is a.department
+    assert a.role is b.role
+    assert a.manager_id is m.id  # the manager's own id string, not a copy of it
+    assert b.manager_id is m.id
+
+
+def test_people_are_slotted_and_equal_to_constructed_ones(tmp_path):
+    from orgpath.model import Person
+
+    org, _ = read_org(write(tmp_path, "id,name,manager_id,title\n1,Ann,,CEO\n2,Bob,1,\n"))
+    assert org.people[0] == Person("1", "Ann", title="CEO", row=2)
+    assert org.people[1] == Person("2", "Bob", "1", row=3)
+    assert not hasattr(org.people[1], "__dict__")
