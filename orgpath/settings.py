@@ -306,6 +306,10 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=1),
     Setting("worker_timeout", 60, "int",
             "Seconds a worker may be silent before gunicorn restarts it.", minimum=5),
+    Setting("preload", True, "bool",
+            "Load the graphs folder once in gunicorn's master before it forks the workers, "
+            "which then share its memory (gc.freeze); each worker still reloads changed "
+            "files itself. Off: every worker loads its own copy."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -66,7 +66,11 @@ def serve(store: Store, host: str, port: int, workers: int | None,
     args = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
             "--worker-class", "gthread", "--threads", str(values["threads"]),
             "--timeout", str(values["worker_timeout"]),
-            "--bind", f"{host}:{port}"]
+            "--bind", f"{host}:{port}",
+            # the fork hooks: loader threads, gc.freeze, metrics of dead workers
+            "--config", "python:orgpath.cli.gunicorn_hooks"]
+    if values["preload"]:  # load once in the master; the workers share its pages
+        args.append("--preload")
     if not values["json_logs"]:  # with json_logs the app logs each request itself
         args += ["--access-logfile", "-"]
     args.append("orgpath.web:create_app()")
