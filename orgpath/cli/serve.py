@@ -33,6 +33,10 @@ def serve(store: Store, host: str, port: int, workers: int | None,
           overrides: tuple[tuple[str, str], ...], dev: bool) -> None:
     """Serve the web pages and JSON API for the graphs folder.
 
+    gunicorn's master loads the folder once before it forks the workers, which share
+    that memory and each reload changed files (setting preload; off: each worker loads
+    its own copy).
+
     \b
     Examples:
       orgpath serve
