@@ -138,7 +138,9 @@ def _loaded(folder: Path):
     from orgpath.org import org_graph
     from orgpath.store import Store
 
-    values = {**settings.load(), "settle_time": 0.0}
+    # the limits of a server that serves orgs of a million people (--big)
+    values = {**settings.load(), "settle_time": 0.0, "max_org_people": 2 * BIG,
+              "max_people_bytes": 1 << 30, "load_timeout": 3600.0}
     store = Store(folder, values=values, kinds=("org",))
     entry = store.entry("org", "big")
     views = Views(values["audience_views"])

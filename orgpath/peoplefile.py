@@ -245,10 +245,25 @@ def _sniff(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+    """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them, read from a
+    StringIO of about ``chunk`` characters at a time, cut after a ``\n``.
+
+    A StringIO holds its text as 4 bytes a character: over a whole 116 MB file
+    (1,000,000 people) that was 464 MB more at the peak of a load.
+    """
+    start, n = 0, len(text)
+    while start < n:
+        end = text.find("\n", start + chunk)
+        end = n if end < 0 else end + 1
+        yield from io.StringIO(text[start:end], newline="")
+        start = end
+
+
 def _csv_rows(text: str, name: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     end = text.find("\n")
     first = text if end < 0 else text[:end]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(first), strict=False)
+    reader = csv.reader(_lines(text), delimiter=_sniff(first), strict=False)
     try:
         header = next(reader)
     except StopIteration:
