@@ -634,11 +634,25 @@ class Store:
         return {"file": rel, "line": d.line, "text": f"{where}: {d.severity}"}
 
 
-def before_fork(timeout: float | None) -> bool:
+def before_fork(timeout: float | None,
+                prepare: Callable[[Entry], None] | None = None) -> bool:
     """Pause the loader thread of every background store of this process (see
     :meth:`Store.pause`), as gunicorn's master does before it forks preloaded workers;
-    whether all of them ended within ``timeout`` seconds (each)."""
-    return all([s.pause(timeout) for s in list(_BACKGROUND)])
+    whether all of them ended within ``timeout`` seconds (each).
+
+    ``prepare`` is then called with each loaded entry of the stores whose loader ended
+    (to build, once, what the workers will share).
+    """
+    ended = True
+    for s in list(_BACKGROUND):
+        if not s.pause(timeout):
+            ended = False
+            continue
+        if prepare is not None:
+            for f in list(s._files.values()):
+                if f.good is not None:
+                    prepare(f.good)
+    return ended
 
 
 def after_fork() -> None:

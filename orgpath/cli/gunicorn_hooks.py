@@ -8,7 +8,8 @@ The hooks keep that sharing and the reloading right:
 * ``pre_fork`` (master): the store's loader thread ends once its pass is done, so the
   files that had settled are loaded before the fork (up to ``load_timeout`` seconds;
   threads do not survive a fork, and a fork must not copy a half-done pass); files
-  still being written are left to the workers. Then ``gc.freeze()`` moves
+  still being written are left to the workers. Each org's query caches (levels,
+  head counts, search and role indexes) are built there once. Then ``gc.freeze()`` moves
   every object loaded so far out of the collector's reach, so a worker's garbage
   collections never write to (and so copy) the shared pages;
 * ``post_fork`` (worker): the worker runs its own loader thread, which reloads
@@ -32,11 +33,19 @@ def pre_fork(server: Any, worker: Any) -> None:
     """Before each worker is forked: pause the master's loader, freeze what it loaded."""
     from orgpath import store
 
-    if not store.before_fork(settings.get("load_timeout")):
+    if not store.before_fork(settings.get("load_timeout"), prepare=_warm):
         server.log.warning("orgpath: the graphs folder was still loading at the fork; "
                            "the worker loads what was not finished itself")
     gc.collect()
     gc.freeze()
+
+
+def _warm(entry: Any) -> None:
+    """An org's query caches, built once in the master (:func:`orgpath.org.warm`)."""
+    if entry.kind == "org":
+        from orgpath.org import warm
+
+        warm(entry.graph)
 
 
 def post_fork(server: Any, worker: Any) -> None:
