@@ -241,7 +241,10 @@ def breakdown(folder: Path) -> list[tuple[str, float, str]]:
     rows.append(("  the people tuple", sys.getsizeof(people) / MB, ""))
     for field in ("id", "name", "email", "manager_id", "title", "role", "department"):
         size, n = _unique_size(getattr(p, field) for p in people)
-        rows.append((f"  strings: {field}", size / MB, f"{n:,} distinct objects"))
+        note = f"{n:,} distinct objects"
+        if field == "manager_id":
+            note += " (the managers' own id strings: counted under id too)"
+        rows.append((f"  strings: {field}", size / MB, note))
     size, n = _unique_size(p.dotted_managers for p in people if p.dotted_managers)
     rows.append(("  dotted-line tuples", size / MB, f"{n:,} (empty ones: the one ())"))
     size, n = _unique_size(p.row for p in people)
