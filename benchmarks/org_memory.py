@@ -317,8 +317,8 @@ def start_server(folder: Path, port: int, *, workers: int, preload: bool,
 
 
 def wait_loaded(base: str, proc: subprocess.Popen, workers: int, timeout: float = 600) -> None:
-    """Until ``workers`` answers in a row say every file is loaded (each worker loads its own
-    copy without preload)."""
+    """Until four answers per worker in a row say every file is loaded (without preload
+    each worker loads its own copy, and any of them may answer)."""
     deadline = time.monotonic() + timeout
     ok = 0
     while time.monotonic() < deadline:
@@ -356,8 +356,7 @@ def serve_memory(folder: Path, *, workers: int, preload: bool, rounds: int = 0,
     base = f"http://127.0.0.1:{port}"
     try:
         wait_loaded(base, proc, workers)
-        gc_settle = 1.0  # the workers' loaders finish their pass and sleep
-        time.sleep(gc_settle)
+        time.sleep(1.0)  # not a measurement: the workers' loaders end their pass and sleep
         pids = children(proc.pid)
         out = {"master": proc.pid, "workers": pids,
                "idle": {pid: smaps(pid) for pid in [proc.pid, *pids]}}

@@ -310,6 +310,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Load the graphs folder once in gunicorn's master before it forks the workers, "
             "which then share its memory (gc.freeze); each worker still reloads changed "
             "files itself. Off: every worker loads its own copy."),
+    Setting("preload_wait", 30.0, "float",
+            "With preload: seconds gunicorn's master waits for the folder's first load "
+            "before it forks the workers; what is not loaded by then each worker loads "
+            "itself, answering meanwhile (/healthz says loading).", minimum=0),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -209,6 +209,7 @@ class Store:
         self._pid = 0
         self._closed = False
         self._paused = False  # pause() asked the loader to end (before a fork)
+        self._abandon = False  # ...and forks went ahead before it did: keep nothing more
         self._folder_error: str | None = None
         if background:
             _BACKGROUND.add(self)
@@ -219,7 +220,7 @@ class Store:
         """Start the loader thread if it is not running in this process (it died, or a fork
         copied the store without it)."""
         pid = os.getpid()
-        self._paused = False
+        self._paused = self._abandon = False
         if self._closed or (self._pid == pid and self._thread is not None
                             and self._thread.is_alive()):
             return
@@ -246,15 +247,20 @@ class Store:
         seconds for it; whether it ended. :meth:`start` (or the next read) runs it again.
 
         For a process about to fork workers that share what it loaded (threads do not
-        survive a fork, and one must not fork in the middle of a pass).
+        survive a fork). When the pass is not done in time the caller forks anyway: the
+        pass then stops and keeps nothing more (the files it had not finished show as
+        loading in the workers, which load them), and later calls do not wait again.
         """
         self._paused = True
         self._wake.set()
         t = self._thread
         if t is None or t is threading.current_thread():
             return True
-        t.join(timeout)
-        return not t.is_alive()
+        t.join(0 if self._abandon else timeout)
+        if t.is_alive():
+            self._abandon = True
+            return False
+        return True
 
     def wait_ready(self, timeout: float | None) -> bool:
         """Wait up to ``timeout`` seconds (None: as long as it takes) until no file is waiting
@@ -295,6 +301,8 @@ class Store:
                 self._publish(listed=True)
             unsettled = []
             for path, _kind in order:
+                if self._abandon:  # forked mid-pass: each worker loads the rest itself
+                    break
                 f = self._files[path]
                 outcome = self._attempt(f)
                 if outcome == "unsettled":
@@ -393,6 +401,8 @@ class Store:
             self._finish(f, before, None, None, [too_big])
             return "done"
         value, graph, diags = self._load(f)
+        if self._abandon:  # the workers were forked without it: they read it themselves
+            return "unchanged"
         try:
             after = self._stamp(f)
         except (OSError, _Refused):

@@ -6,9 +6,9 @@ workers it forks share those memory pages instead of each loading its own copy.
 The hooks keep that sharing and the reloading right:
 
 * ``pre_fork`` (master): the store's loader thread ends once its pass is done, so the
-  files that had settled are loaded before the fork (up to ``load_timeout`` seconds;
-  threads do not survive a fork, and a fork must not copy a half-done pass); files
-  still being written are left to the workers. Each org's query caches (levels,
+  files that had settled are loaded before the fork (threads do not survive a fork);
+  files still being written, and whatever is not loaded after ``preload_wait``
+  seconds, are left to the workers, which answer meanwhile. Each org's query caches (levels,
   head counts, search and role indexes) are built there once. Then ``gc.freeze()`` moves
   every object loaded so far out of the collector's reach, so a worker's garbage
   collections never write to (and so copy) the shared pages;
@@ -33,9 +33,9 @@ def pre_fork(server: Any, worker: Any) -> None:
     """Before each worker is forked: pause the master's loader, freeze what it loaded."""
     from orgpath import store
 
-    if not store.before_fork(settings.get("load_timeout"), prepare=_warm):
-        server.log.warning("orgpath: the graphs folder was still loading at the fork; "
-                           "the worker loads what was not finished itself")
+    if not store.before_fork(settings.get("preload_wait"), prepare=_warm):
+        server.log.warning("orgpath: the graphs folder was not loaded within preload_wait "
+                           "seconds; each worker loads what is missing itself")
     gc.collect()
     gc.freeze()
 
