@@ -200,9 +200,13 @@ class Ladder:
         return localize(self.sources.get(source), lang, source)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
-    """One person (or vacant position) of an org."""
+    """One person (or vacant position) of an org.
+
+    Slotted: an org holds 100,000s of these, and a ``__dict__`` each would be most of
+    a loaded org's memory.
+    """
 
     id: str
     name: str

@@ -332,6 +332,14 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=1),
     Setting("worker_timeout", 60, "int",
             "Seconds a worker may be silent before gunicorn restarts it.", minimum=5),
+    Setting("preload", True, "bool",
+            "Load the graphs folder once in gunicorn's master before it forks the workers, "
+            "which then share its memory (gc.freeze); each worker still reloads changed "
+            "files itself. Off: every worker loads its own copy."),
+    Setting("preload_wait", 30.0, "float",
+            "With preload: seconds gunicorn's master waits for the folder's first load "
+            "before it forks the workers; what is not loaded by then each worker loads "
+            "itself, answering meanwhile (/healthz says loading).", minimum=0),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -157,13 +157,14 @@ def _call_reader(fn: Callable[..., Any], *args: Any, values: Mapping[str, Any]) 
 
 
 _START_LOCKS: dict[int, threading.Lock] = {}  # by process id
+_BACKGROUND: weakref.WeakSet[Store] = weakref.WeakSet()  # the stores with a loader thread
 
 
 def _loader(ref: weakref.ReferenceType[Store]) -> None:
     """The loader thread: a pass over the folder every ``reload_interval`` seconds."""
     while True:
         store = ref()
-        if store is None or store._closed:
+        if store is None or store._closed or store._paused:
             return
         interval = store.values["reload_interval"]
         try:
@@ -207,7 +208,11 @@ class Store:
         self._thread: threading.Thread | None = None
         self._pid = 0
         self._closed = False
+        self._paused = False  # pause() asked the loader to end (before a fork)
+        self._abandon = False  # ...and forks went ahead before it did: keep nothing more
         self._folder_error: str | None = None
+        if background:
+            _BACKGROUND.add(self)
 
     # --- the loader thread ----------------------------------------------------------
 
@@ -215,6 +220,7 @@ class Store:
         """Start the loader thread if it is not running in this process (it died, or a fork
         copied the store without it)."""
         pid = os.getpid()
+        self._paused = self._abandon = False
         if self._closed or (self._pid == pid and self._thread is not None
                             and self._thread.is_alive()):
             return
@@ -235,6 +241,26 @@ class Store:
         """Stop the loader thread (the store keeps serving what it has)."""
         self._closed = True
         self._wake.set()
+
+    def pause(self, timeout: float | None) -> bool:
+        """End the loader thread once its current pass is done, waiting up to ``timeout``
+        seconds for it; whether it ended. :meth:`start` (or the next read) runs it again.
+
+        For a process about to fork workers that share what it loaded (threads do not
+        survive a fork). When the pass is not done in time the caller forks anyway: the
+        pass then stops and keeps nothing more (the files it had not finished show as
+        loading in the workers, which load them), and later calls do not wait again.
+        """
+        self._paused = True
+        self._wake.set()
+        t = self._thread
+        if t is None or t is threading.current_thread():
+            return True
+        t.join(0 if self._abandon else timeout)
+        if t.is_alive():
+            self._abandon = True
+            return False
+        return True
 
     def wait_ready(self, timeout: float | None) -> bool:
         """Wait up to ``timeout`` seconds (None: as long as it takes) until no file is waiting
@@ -275,6 +301,8 @@ class Store:
                 self._publish(listed=True)
             unsettled = []
             for path, _kind in order:
+                if self._abandon:  # forked mid-pass: each worker loads the rest itself
+                    break
                 f = self._files[path]
                 outcome = self._attempt(f)
                 if outcome == "unsettled":
@@ -373,6 +401,8 @@ class Store:
             self._finish(f, before, None, None, [too_big])
             return "done"
         value, graph, diags = self._load(f)
+        if self._abandon:  # the workers were forked without it: they read it themselves
+            return "unchanged"
         try:
             after = self._stamp(f)
         except (OSError, _Refused):
@@ -612,3 +642,31 @@ class Store:
             return {"file": rel, "line": d.line, "col": d.col, "severity": d.severity,
                     "message": d.message, "text": f"{where}: {d.severity}: {d.message}"}
         return {"file": rel, "line": d.line, "text": f"{where}: {d.severity}"}
+
+
+def before_fork(timeout: float | None,
+                prepare: Callable[[Entry], None] | None = None) -> bool:
+    """Pause the loader thread of every background store of this process (see
+    :meth:`Store.pause`), as gunicorn's master does before it forks preloaded workers;
+    whether all of them ended within ``timeout`` seconds (each).
+
+    ``prepare`` is then called with each loaded entry of the stores whose loader ended
+    (to build, once, what the workers will share).
+    """
+    ended = True
+    for s in list(_BACKGROUND):
+        if not s.pause(timeout):
+            ended = False
+            continue
+        if prepare is not None:
+            for f in list(s._files.values()):
+                if f.good is not None:
+                    prepare(f.good)
+    return ended
+
+
+def after_fork() -> None:
+    """In a forked worker: run the loader thread of every background store again, so the
+    worker reloads changed files into its own memory."""
+    for s in list(_BACKGROUND):
+        s.start()

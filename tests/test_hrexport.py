@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import shutil
 import subprocess
@@ -327,7 +328,7 @@ def test_round_trip_gives_the_same_org(tmp_path, agency, ladder, suffix, write):
     assert diags == []
 
     def people(G_or_org):
-        return {x.id: {**x.__dict__, "row": None} for x in G_or_org}
+        return {x.id: dataclasses.replace(x, row=None) for x in G_or_org}
 
     assert people(again.people) == people((d["person"] for _, d in agency.nodes(data=True)))
     G2 = orgq.org_graph(again)

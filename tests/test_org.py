@@ -102,6 +102,54 @@ def test_deep_chain_is_iterative():
     assert len(O.chain_of_command(G, str(n - 1))) == n
 
 
+# --- the loaded org's memory shape (issue 15) -------------------------------------------
+
+
+def test_node_data_reads_like_a_dict_and_refuses_writes(agency):
+    data = agency.nodes["a12"]
+    assert data["person"].name == "Sofie Dahl"
+    assert data.get("person") is data["person"]
+    assert data.get("assistant") is None
+    assert "person" in data
+    assert "title" not in data
+    assert dict(data) == {"person": data["person"]}
+    assert dict(agency.nodes(data="person"))["a12"] is data["person"]
+    with pytest.raises(KeyError):
+        data["title"]
+    with pytest.raises(TypeError):
+        data["person"] = None  # org graphs are not changed once built
+
+
+def test_copies_and_subtrees_get_plain_dicts(agency):
+    copy = agency.copy()
+    assert type(copy.nodes["a12"]) is dict
+    assert copy.nodes["a12"]["person"] is agency.nodes["a12"]["person"]
+    sub = O.subtree(agency, "a08")
+    assert sub.nodes["a12"]["person"].name == "Sofie Dahl"
+    copy.nodes["a12"]["seen"] = True  # a copy is the caller's to change
+    assert "seen" not in agency.nodes["a12"]
+
+
+def test_edges_carry_no_data(agency):
+    assert all(d == {} for _, _, d in agency.edges(data=True))
+    assert sorted(agency.successors("a08")) == sorted(
+        p.id for p in agency.graph["org"].people if p.manager_id == "a08")
+
+
+def test_graph_of_an_org_whose_manager_is_not_a_person():
+    # an Org built in code may name a manager it does not hold: a bare node, as networkx adds
+    G = O.org_graph(Org("x", "X", (Person("a", "Ann", "boss"),)))
+    assert list(G.predecessors("a")) == ["boss"]
+    assert dict(G.nodes["boss"]) == {}
+
+
+def test_person_has_no_dict_per_instance():
+    p = Person("a", "Ann")
+    assert not hasattr(p, "__dict__")
+    with pytest.raises(AttributeError):
+        p.name = "Bo"
+
+
 def test_adjacency_reads_like_dicts_and_refuses_changes(agency):
     leaf = next(v for v in agency if not agency._succ[v])
     boss = O.manager_of(agency, leaf)

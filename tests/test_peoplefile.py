@@ -233,3 +233,55 @@ def test_bundled_sample_org_loads_clean(ladder):
     assert sum(bool(p.dotted_managers) for p in org.people) >= 2
     roles = {p.role for p in org.people if p.role}
     assert roles == {n for n in ladder}
+
+
+def test_repeated_values_are_one_string_each(tmp_path):
+    text = ("id,name,manager_id,title,department,role\n"
+            "m,Mia,,Chief,Sales,\n"
+            "a,Ann,m,Seller,Sales,am\n"
+            "b,Bob,m,Seller,Sales,am\n")
+    org, diags = read_org(write(tmp_path, text))
+    assert diags == []
+    m, a, b = org.people
+    assert a.title is b.title
+    assert a.department is b.department
+    assert m.department is a.department
+    assert a.role is b.role
+    assert a.manager_id is m.id  # the manager's own id string, not a copy of it
+    assert b.manager_id is m.id
+
+
+def test_people_are_slotted_and_equal_to_constructed_ones(tmp_path):
+    from orgpath.model import Person
+
+    org, _ = read_org(write(tmp_path, "id,name,manager_id,title\n1,Ann,,CEO\n2,Bob,1,\n"))
+    assert org.people[0] == Person("1", "Ann", title="CEO", row=2)
+    assert org.people[1] == Person("2", "Bob", "1", row=3)
+    assert not hasattr(org.people[1], "__dict__")
+
+
+def test_rows_and_lines_of_a_file_read_a_megabyte_at_a_time(tmp_path):
+    # more than one megabyte, so the text is read in pieces; CRLF rows and quoted
+    # newlines on either side of every piece's end keep their line numbers
+    rows = ["id,name,manager_id,title"]
+    rows.append("p0,Boss Person,,CEO")
+    line = 3  # of the next row (the header is line 1)
+    for i in range(1, 40_000):
+        if i % 7 == 0:
+            rows.append(f'p{i},Person {i},p0,"a title over\r\ntwo lines {i}"')
+            line += 2
+        else:
+            rows.append(f"p{i},Person {i},p0,Engineer with a long title {i}")
+            line += 1
+    rows.append("last,Last Person,nobody,x")
+    p = write(tmp_path, "\r\n".join(rows) + "\r\n")
+    assert p.stat().st_size > 2_000_000
+    org, diags = read_org(p)
+    assert org is None
+    assert messages(diags) == [(line, "'Last Person' (last): unknown manager 'nobody'")]
+    rows[-1] = "last,Last Person,p0,x"
+    org, diags = read_org(write(tmp_path, "\r\n".join(rows) + "\r\n"))
+    assert diags == []
+    assert len(org.people) == 40_001
+    assert org.people[7].title == "a title over\r\ntwo lines 7"
+    assert org.people[-1].row == line

@@ -117,3 +117,53 @@ def test_entries_are_immutable_versions(folder):
     assert held.graph.nodes["director"]["title"] == "Director of Engineering"
     with pytest.raises(AttributeError):
         held.version = "x"
+
+
+def test_paused_loader_ends_and_runs_again_after_a_fork(folder):
+    import time
+
+    from orgpath import settings
+    from orgpath import store as store_module
+
+    values = {**settings.load(), "reload_interval": 0.05, "settle_time": 0.0}
+    store = Store(folder, values=values, background=True)
+    assert store.wait_ready(60)
+    assert store_module.before_fork(60)  # what gunicorn's master does before forking
+    assert not store._thread.is_alive()
+    path = folder / "engineering.yaml"
+    path.write_text(path.read_text().replace("Director of Engineering", "Head of Engineering"))
+    touch_later(path)
+    store_module.after_fork()  # what each worker does: its own loader again
+    assert store._thread.is_alive()
+
+    def title() -> str:
+        return store.graph("engineering").nodes["director"]["title"]
+
+    deadline = time.monotonic() + 60
+    while title() != "Head of Engineering" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert title() == "Head of Engineering"
+    store.close()
+
+
+def test_a_fork_that_does_not_wait_leaves_the_load_to_the_worker(folder):
+    import time
+
+    from orgpath import settings
+    from orgpath import store as store_module
+
+    rows = ["id,name,manager_id"] + [f"p{i},Person {i},{'p0' if i else ''}"
+                                     for i in range(50_000)]
+    (folder / "many.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    values = {**settings.load(), "reload_interval": 0.05, "settle_time": 0.0}
+    store = Store(folder, values=values, background=True)
+    store.start()
+    # the master does not wait (preload_wait 0): its loader keeps nothing more
+    assert not store_module.before_fork(0)
+    store_module.after_fork()  # the worker's own loader reads what is missing
+    deadline = time.monotonic() + 60
+    while store.org_ids() != ["many"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert store.org_ids() == ["many"]
+    assert len(store.entry("org", "many").value.people) == 50_000
+    store.close()

@@ -54,8 +54,11 @@ def test_a_big_people_file_loads_beside_requests(tmp_path):
     # A short worker timeout: a worker that loaded on a request, or blocked, would be killed.
     # settle_time 6 s: however fast this machine, the file is still loading when the
     # server first answers, so the test sees requests answered beside the load.
+    # preload_wait 0: gunicorn's master forks at once, whatever it has loaded (on a busy
+    # machine it may already be reading big.csv): the worker loads it beside requests.
     proc = bench.start_server(folder, port, workers=1, log=log,
-                              settings={"worker_timeout": "10", "settle_time": "6"})
+                              settings={"worker_timeout": "10", "settle_time": "6",
+                                        "preload_wait": "0"})
     base = f"http://127.0.0.1:{port}"
     try:
         first = bench.wait_until_up(base, proc)

@@ -33,6 +33,10 @@ def serve(store: Store, host: str, port: int, workers: int | None,
           overrides: tuple[tuple[str, str], ...], dev: bool) -> None:
     """Serve the web pages and JSON API for the graphs folder.
 
+    gunicorn's master loads the folder once before it forks the workers, which share
+    that memory and each reload changed files (setting preload; off: each worker loads
+    its own copy).
+
     \b
     Examples:
       orgpath serve
@@ -66,7 +70,11 @@ def serve(store: Store, host: str, port: int, workers: int | None,
     args = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
             "--worker-class", "gthread", "--threads", str(values["threads"]),
             "--timeout", str(values["worker_timeout"]),
-            "--bind", f"{host}:{port}"]
+            "--bind", f"{host}:{port}",
+            # the fork hooks: loader threads, gc.freeze, metrics of dead workers
+            "--config", "python:orgpath.cli.gunicorn_hooks"]
+    if values["preload"]:  # load once in the master; the workers share its pages
+        args.append("--preload")
     if not values["json_logs"]:  # with json_logs the app logs each request itself
         args += ["--access-logfile", "-"]
     args.append("orgpath.web:create_app()")
