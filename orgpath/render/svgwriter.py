@@ -357,25 +357,25 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
            focus: object, link: Link | None, labels: _Labels) -> None:
     """Each box: its group, link and tooltip, the rectangle and the lines of text.
 
-    What repeats is worked out once: the escaped titles, the rectangle's start by
-    colour and look, and the y of each row's rectangles and text lines.
+    What repeats is worked out once: the escaped titles and the end of each tooltip
+    (title and department), the rectangle's start by colour and look, and the y of
+    each row's rectangles and text lines.
     """
     ids, gx, gy = g.ids, g.x, g.y
     W, H = g.box_width, g.box_height
     hw = W / 2
     text_attrs = f' font-family="{FONT}" font-size="{FONT_SIZE:.2f}"'
-    escaped = _Escaped()
+    titles = _Escaped()
+    tips = _TipEnds()
     looks: dict[tuple[str | None, bool], tuple[str, str]] = {}
-    rows: dict[tuple[float, int], tuple[str, ...]] = {}
-    name, title_of, more, tip_of = labels.name, labels.title, labels.more, labels.tip
+    rows: dict[tuple[float, int, str], tuple[str, ...]] = {}
+    name_of, title_of, more, tip_of = labels.name, labels.title, labels.more, labels.tip
+    limit = labels.limit
     extra = bool(labels.cut or labels.notes)
     for k in range(len(ids)):
         v = ids[k]
         p: Person = nodes[v]["person"]
         x1 = gx[k] - X0
-        sx1 = f"{x1:.1f}"
-        sx2 = f"{x1 + W:.1f}"
-        scx = f"{x1 + hw:.1f}"
         look = looks.get((p.department, p.vacant))
         if look is None:
             fill = labels.fill(p)
@@ -387,34 +387,67 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
         poly, tail = look
         if v == focus:
             poly = poly.replace(f'stroke="{BORDER}"', f'stroke="{DOTTED}" stroke-width="2.5"')
-        lines = [xml_text(name(p))]
+        name = p.name
+        if p.vacant or len(name) > limit:
+            name = xml_text(name_of(p))
+            tip = xml_text(tip_of(p))
+        else:  # the tooltip starts with the name: escape it once (see _TipEnds)
+            name = xml_text(name)
+            end, whole = tips[p.title, p.department]
+            tip = name + end if name and whole and name.isascii() else xml_text(tip_of(p))
         title = title_of(p)
-        if title:
-            lines.append(escaped[title])
+        lines = [name, titles[title]] if title else [name]
         if extra:
             lines += map(xml_text, more(v))
         nl = len(lines)
-        ys = rows.get((gy[k], nl))
+        ys = rows.get((gy[k], nl, tail))
         if ys is None:
             y1 = gy[k] - Y1
-            cy = y1 + H / 2
-            y = cy - (nl - 1) * LINE / 2 + 3
+            y = y1 + H / 2 - (nl - 1) * LINE / 2 + 3
             texts = []
             for _ in range(nl):
-                texts.append(f"{y:.1f}")
+                texts.append(f'" y="{y:.1f}"{tail}')
                 y += LINE
-            ys = rows[gy[k], nl] = (f"{y1:.1f}", f"{y1 + H:.1f}", *texts)
+            ys = rows[gy[k], nl, tail] = (f"{y1:.1f}", f"{y1 + H:.1f}", *texts)
         href = ""
         if link is not None:
             url = _url(link(p))
             if url:
                 href = f' xlink:href="{url}" target="_top"'
+        sx1 = f"{x1:.1f}"
+        sx2 = f"{x1 + W:.1f}"
+        scx = f"{x1 + hw:.1f}"
         sy1, sy2 = ys[0], ys[1]
-        add(f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
-            f'<g id="a_node{k + 1}"><a{href} xlink:title="{xml_text(tip_of(p))}">\n'
-            f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n')
-        for i in range(nl):
-            add(f'<text text-anchor="middle" x="{scx}" y="{ys[i + 2]}"{tail}{lines[i]}</text>\n')
-        add(_BOX_END)
-        if len(parts) > 4096:
+        head = (f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
+                f'<g id="a_node{k + 1}"><a{href} xlink:title="{tip}">\n'
+                f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n'
+                f'<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n')
+        if nl == 2:
+            add(f'{head}<text text-anchor="middle" x="{scx}{ys[3]}{lines[1]}</text>\n'
+                f'{_BOX_END}')
+        else:
+            add(head)
+            for i in range(1, nl):
+                add(f'<text text-anchor="middle" x="{scx}{ys[i + 2]}{lines[i]}</text>\n')
+            add(_BOX_END)
+        if len(parts) > 2048:
             flush()
+
+
+class _TipEnds(dict):
+    """The escaped end of a tooltip (`` — title · department``) by (title, department), and
+    whether escaped name + end is the escaped whole tooltip.
+
+    It is when the escaped name is not empty and no part holds right-to-left text
+    (which :func:`xml_text` would isolate as a whole): control characters go one by
+    one, entities are per character, and the end starts with a space, so the words
+    of the name and of the end are split and joined apart.
+    """
+
+    def __missing__(self, key: tuple[str | None, str | None]) -> tuple[str, bool]:
+        title, dept = key
+        end = (" — " + title if title else "") + (" · " + dept if dept else "")
+        escaped = xml_text(end)
+        whole = isolate(end) == end  # no right-to-left letters
+        out = self[key] = ((" " + escaped if escaped else ""), whole)
+        return out
