@@ -420,15 +420,15 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
         sy1, sy2 = ys[0], ys[1]
         head = (f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
                 f'<g id="a_node{k + 1}"><a{href} xlink:title="{tip}">\n'
-                f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n'
-                f'<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n')
-        if nl == 2:
-            add(f'{head}<text text-anchor="middle" x="{scx}{ys[3]}{lines[1]}</text>\n'
-                f'{_BOX_END}')
+                f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n')
+        if nl == 2 and name and lines[1]:
+            add(f'{head}<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n'
+                f'<text text-anchor="middle" x="{scx}{ys[3]}{lines[1]}</text>\n{_BOX_END}')
         else:
             add(head)
-            for i in range(1, nl):
-                add(f'<text text-anchor="middle" x="{scx}{ys[i + 2]}{lines[i]}</text>\n')
+            for i in range(nl):
+                if lines[i]:  # an empty line keeps its place but, as in Graphviz, no element
+                    add(f'<text text-anchor="middle" x="{scx}{ys[i + 2]}{lines[i]}</text>\n')
             add(_BOX_END)
         if len(parts) > 2048:
             flush()
