@@ -608,14 +608,18 @@ def _buchheim(
             sir = sor = mod[w]
             sil = mod[vil]
             sol = mod[vol]
-            while True:
-                nr = nright(vil)
-                nl = nleft(vir)
+            while True:  # nleft/nright inlined: this loop is the hot one
+                k = kids[vil]
+                nr = k[-1] if k else thread[vil]
+                k = kids[vir]
+                nl = k[0] if k else thread[vir]
                 if nr < 0 or nl < 0:
                     break
                 vil, vir = nr, nl
-                vol = nleft(vol)
-                vor = nright(vor)
+                k = kids[vol]
+                vol = k[0] if k else thread[vol]
+                k = kids[vor]
+                vor = k[-1] if k else thread[vor]
                 ancestor[vor] = w
                 s = (prelim[vil] + sil) - (prelim[vir] + sir) + re[vil] + le[vir] + gap
                 if s > 0:
