@@ -198,3 +198,15 @@ def test_a_hand_made_layout_has_a_grid_and_empty_parts():
     assert list(g.x) == [0.0, 20.0]
     assert list(g.segs) == [5.0, 5.0, 25.0, 15.0]
     assert len(Layout({}, 720.0, 72.0)) == 0
+
+
+def test_roots_given_twice_or_under_another_root():
+    T = nx.DiGraph([("a", "b"), ("b", "c")])
+    with pytest.raises(ValueError, match="'a' is reached twice"):
+        tidy_layout(T, roots=["a", "a"])
+    with pytest.raises(ValueError, match="'b' is reached twice"):
+        tidy_layout(T, roots=["a", "b"])
+    with pytest.raises(ValueError, match="'a' is on a cycle or under one"):
+        tidy_layout(T, roots=["b"])
+    with pytest.raises(ValueError, match="root 'x' is not in the graph"):
+        tidy_layout(T, roots=["x"])
