@@ -168,6 +168,9 @@ class _Labels:
     def fill(self, p: Person) -> str:
         return _colour(p.department, self.colours)
 
+    def fill_of(self, department: str | None) -> str:
+        return _colour(department, self.colours)
+
 
 def box_texts(
     G: nx.DiGraph,
@@ -358,81 +361,129 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
            focus: object, link: Link | None, labels: _Labels) -> None:
     """Each box: its group, link and tooltip, the rectangle and the lines of text.
 
-    What repeats is worked out once: the escaped titles and the end of each tooltip
-    (title and department), the rectangle's start by colour and look, and the y of
-    each row's rectangles and text lines.
+    What repeats is worked out once: by (title, role, department) the escaped title
+    line, the escaped end of the tooltip and the rectangle's start; by row the y of
+    the rectangles and of the text lines. An ordinary box (named, not vacant, not in
+    focus, two lines or one) is one f-string; any other goes through :func:`_box`.
     """
     ids, gx, gy = g.ids, g.x, g.y
     W, H = g.box_width, g.box_height
     hw = W / 2
-    text_attrs = f' font-family="{FONT}" font-size="{FONT_SIZE:.2f}"'
-    titles = _Escaped()
+    kinds: dict[tuple, tuple[str, bool, str, bool, str, str]] = {}
     tips = _TipEnds()
-    looks: dict[tuple[str | None, bool], tuple[str, str]] = {}
     rows: dict[tuple[float, int, str], tuple[str, ...]] = {}
-    name_of, title_of, more, tip_of = labels.name, labels.title, labels.more, labels.tip
+    looks: dict[tuple[str | None, bool], tuple[str, str]] = {}
     limit = labels.limit
-    extra = bool(labels.cut or labels.notes)
+    plain = not (labels.cut or labels.notes)
     for k in range(len(ids)):
         v = ids[k]
         p: Person = nodes[v]["person"]
-        x1 = gx[k] - X0
-        look = looks.get((p.department, p.vacant))
-        if look is None:
-            fill = labels.fill(p)
-            dash, colour = (' stroke-dasharray="5,2"', f' fill="{VACANT_TEXT}"') if p.vacant \
-                else ("", "")
-            look = looks[p.department, p.vacant] = (
-                f'<polygon fill="{fill}" stroke="{BORDER}"{dash} points="',
-                f"{text_attrs}{colour}>")
-        poly, tail = look
-        if v == focus:
-            poly = poly.replace(f'stroke="{BORDER}"', f'stroke="{DOTTED}" stroke-width="2.5"')
-        name = p.name
-        if p.vacant or len(name) > limit:
-            name = xml_text(name_of(p))
-            tip = xml_text(tip_of(p))
-        else:  # the tooltip starts with the name: escape it once (see _TipEnds)
-            name = xml_text(name)
+        kind = kinds.get((p.title, p.role, p.department))
+        if kind is None:  # first of its kind: the colour of a new department is taken here
+            title = labels.title(p)
             end, whole = tips[p.title, p.department]
-            tip = name + end if name and whole and name.isascii() else xml_text(tip_of(p))
-        title = title_of(p)
-        lines = [name, titles[title]] if title else [name]
-        if extra:
-            lines += map(xml_text, more(v))
-        nl = len(lines)
-        ys = rows.get((gy[k], nl, tail))
-        if ys is None:
-            y1 = gy[k] - Y1
-            y = y1 + H / 2 - (nl - 1) * LINE / 2 + 3
-            texts = []
-            for _ in range(nl):
-                texts.append(f'" y="{y:.1f}"{tail}')
-                y += LINE
-            ys = rows[gy[k], nl, tail] = (f"{y1:.1f}", f"{y1 + H:.1f}", *texts)
-        href = ""
-        if link is not None:
-            url = _url(link(p))
-            if url:
-                href = f' xlink:href="{url}" target="_top"'
-        sx1 = f"{x1:.1f}"
-        sx2 = f"{x1 + W:.1f}"
-        scx = f"{x1 + hw:.1f}"
-        sy1, sy2 = ys[0], ys[1]
-        head = (f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
-                f'<g id="a_node{k + 1}"><a{href} xlink:title="{tip}">\n'
-                f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n')
-        if nl == 2 and name and lines[1]:
-            add(f'{head}<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n'
-                f'<text text-anchor="middle" x="{scx}{ys[3]}{lines[1]}</text>\n{_BOX_END}')
+            poly, tail = _look(looks, labels, p.department, False)
+            kind = kinds[p.title, p.role, p.department] = (
+                xml_text(title), bool(title), end, whole, poly, tail)
+        title, titled, end, whole, poly, tail = kind
+        name = p.name
+        if p.vacant or v == focus or not plain or len(name) > limit:
+            add(_box(k, v, p, x1=gx[k] - X0, y1=gy[k] - Y1, W=W, H=H, link=link,
+                     labels=labels, looks=looks, focus=focus))
         else:
-            add(head)
-            for i in range(nl):
-                if lines[i]:  # an empty line keeps its place but, as in Graphviz, no element
-                    add(f'<text text-anchor="middle" x="{scx}{ys[i + 2]}{lines[i]}</text>\n')
-            add(_BOX_END)
+            if name.isprintable() and (name.isascii() or isolate(name) is name):
+                # printable, no right-to-left letters: xml_text's shortcut, without the call,
+                # and the tooltip is this name and the escaped end (see _TipEnds)
+                name = " ".join(name.split())
+                if "&" in name or "<" in name or ">" in name or '"' in name:
+                    name = name.translate(_XML)
+                tip = name + end if name and whole else xml_text(labels.tip(p))
+            else:
+                name = xml_text(name)
+                tip = xml_text(labels.tip(p))
+            nl = 2 if titled else 1  # a blank title keeps its line, as before
+            y = gy[k]
+            ys = rows.get((y, nl, tail))
+            if ys is None:
+                ys = rows[y, nl, tail] = _row_ys(y - Y1, nl, H, tail)
+            href = ""
+            if link is not None:
+                url = _url(link(p))
+                if url:
+                    href = f' xlink:href="{url}" target="_top"'
+            x1 = gx[k] - X0
+            sx1 = f"{x1:.1f}"
+            sx2 = f"{x1 + W:.1f}"
+            scx = f"{x1 + hw:.1f}"
+            sy1, sy2 = ys[0], ys[1]
+            head = (f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
+                    f'<g id="a_node{k + 1}"><a{href} xlink:title="{tip}">\n'
+                    f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n')
+            if not name:
+                add(head)
+                add(f'<text text-anchor="middle" x="{scx}{ys[3]}{title}</text>\n{_BOX_END}'
+                    if title else _BOX_END)
+            elif title:
+                add(f'{head}<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n'
+                    f'<text text-anchor="middle" x="{scx}{ys[3]}{title}</text>\n{_BOX_END}')
+            else:
+                add(f'{head}<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n'
+                    f'{_BOX_END}')
         if len(parts) > 2048:
             flush()
+
+
+def _look(looks: dict, labels: _Labels, dept: str | None, vacant: bool) -> tuple[str, str]:
+    """The start of a box's rectangle (fill, border, dashes) and the end of its text tags."""
+    look = looks.get((dept, vacant))
+    if look is None:
+        fill = labels.fill_of(dept)
+        dash, colour = (' stroke-dasharray="5,2"', f' fill="{VACANT_TEXT}"') if vacant \
+            else ("", "")
+        look = looks[dept, vacant] = (
+            f'<polygon fill="{fill}" stroke="{BORDER}"{dash} points="',
+            f' font-family="{FONT}" font-size="{FONT_SIZE:.2f}"{colour}>')
+    return look
+
+
+def _row_ys(y1: float, nl: int, H: float, tail: str) -> tuple[str, ...]:
+    """A box's top and bottom y and, for each of ``nl`` lines, ``" y="…"`` and ``tail``."""
+    y = y1 + H / 2 - (nl - 1) * LINE / 2 + 3
+    texts = []
+    for _ in range(nl):
+        texts.append(f'" y="{y:.1f}"{tail}')
+        y += LINE
+    return (f"{y1:.1f}", f"{y1 + H:.1f}", *texts)
+
+
+def _box(k: int, v: object, p: Person, *, x1: float, y1: float, W: float, H: float,
+         link: Link | None, labels: _Labels, looks: dict, focus: object) -> str:
+    """One box of any kind: vacant, in focus, a long name, more lines."""
+    poly, tail = _look(looks, labels, p.department, p.vacant)
+    if v == focus:
+        poly = poly.replace(f'stroke="{BORDER}"', f'stroke="{DOTTED}" stroke-width="2.5"')
+    lines = [xml_text(labels.name(p))]
+    title = labels.title(p)
+    if title:
+        lines.append(xml_text(title))
+    lines += map(xml_text, labels.more(v))
+    nl = len(lines)
+    ys = _row_ys(y1, nl, H, tail)
+    href = ""
+    if link is not None:
+        url = _url(link(p))
+        if url:
+            href = f' xlink:href="{url}" target="_top"'
+    sx1, sx2, scx = f"{x1:.1f}", f"{x1 + W:.1f}", f"{x1 + W / 2:.1f}"
+    sy1, sy2 = ys[0], ys[1]
+    out = [f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
+           f'<g id="a_node{k + 1}"><a{href} xlink:title="{xml_text(labels.tip(p))}">\n'
+           f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n']
+    for i in range(nl):
+        if lines[i]:  # an empty line keeps its place but, as in Graphviz, no element
+            out.append(f'<text text-anchor="middle" x="{scx}{ys[i + 2]}{lines[i]}</text>\n')
+    out.append(_BOX_END)
+    return "".join(out)
 
 
 class _TipEnds(dict):
