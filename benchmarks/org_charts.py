@@ -1,6 +1,7 @@
 """How fast and how big: people files, org charts and Graphviz, measured in one run.
 
-    .venv/bin/python benchmarks/org_charts.py [--quick] [--writers-only] [--graphviz-max N]
+    .venv/bin/python benchmarks/org_charts.py [--quick] [--writers-only [--svg-only]]
+        [--graphviz-max N] [--sizes 100000,1000000]
 
 Each line prints the measured value, the target, a baseline measured in the
 same run and the ratio to that baseline. Orgs come from
@@ -158,7 +159,7 @@ def export_proc(csv_path: Path, out: Path, *extra: str) -> tuple[float, float, f
 
 
 def writers(folder: Path, sizes: tuple[int, ...], graphviz_max: int, runner,
-            paged_graphviz_max: int = 100_000) -> None:
+            paged_graphviz_max: int = 100_000, *, pdf: bool = True) -> None:
     """Direct SVG/PDF writers against the Graphviz route, in process and as whole processes."""
     from orgpath.org import org_graph
     from orgpath.peoplefile import read_org
@@ -197,11 +198,16 @@ def writers(folder: Path, sizes: tuple[int, ...], graphviz_max: int, runner,
                                                        route="graphviz", runner=runner)
         report(f"whole-org SVG {n:,}, loaded org", t, "s", svg_target.get(n, ""), t_gv,
                "graphviz", c, c_gv)
+        if not pdf:
+            if skip:
+                print(note, flush=True)
+            del G
+            continue
         c = cpu_seconds()
-        t, pdf = timed(paged_pdf, G, max_pages=10**9)
+        t, pdf_bytes = timed(paged_pdf, G, max_pages=10**9)
         c = cpu_seconds() - c
-        pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-        del pdf
+        pages = len(pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages)
+        del pdf_bytes
         skip_paged = n > paged_graphviz_max
         t_gv, c_gv = (nan, None) if skip_paged else timed_cpu(
             paged.paged_pdf, G, max_pages=10**9, runner=runner, route="graphviz")
@@ -222,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="skip Graphviz-route baselines above N people  [default: 100000]")
     ap.add_argument("--paged-graphviz-max", type=int, default=100_000, metavar="N",
                     help="skip the Graphviz-route paged PDF above N people  [default: 100000]")
+    ap.add_argument("--svg-only", action="store_true",
+                    help="with --writers-only: the SVG figures, not the paged PDF")
     ap.add_argument("--sizes", type=lambda t: tuple(int(x) for x in t.split(",")),
                     help="org sizes for the direct-writer part, e.g. 100000,1000000")
     args = ap.parse_args(argv)
@@ -233,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             writers(Path(tmp), sizes, args.graphviz_max,
                     Runner(max_input=1 << 30, timeout=900, cache_bytes=0),
-                    args.paged_graphviz_max)
+                    args.paged_graphviz_max, pdf=not args.svg_only)
         return 0
 
     from orgpath.org import all_reports, org_graph

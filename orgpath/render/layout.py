@@ -303,11 +303,11 @@ def tidy_layout(
     with gc_paused():
         tree = _Tree.of(T, roots, assistants=assistants, compact=compact,
                         box_width=box_width, indent=indent)
-        x, depth = _buchheim(tree.kids, tree.le, tree.re, gap=float(hgap), root_gap=root_gap,
-                             root=tree.root)
+        tree.x, tree.depth = _buchheim(tree.kids, tree.le, tree.re, gap=float(hgap),
+                                       root_gap=root_gap, root=tree.root)
         spacing = _Spacing(float(box_width), float(box_height), float(hgap), float(vgap),
                            float(indent), float(margin))
-        return _place(tree, x, depth, spacing)
+        return _place(tree, spacing)
 
 
 @dataclass
@@ -339,6 +339,8 @@ class _Tree:
     stacked: bytearray  # 1 for a node drawn in a compact column
     parent: list[int]  # each node's manager (-1 for a root)
     managers: list[tuple[int, list[int]]]  # (manager, all reports), managers in preorder
+    x: list[float] = field(default_factory=list)  # from the walk: each node's centre
+    depth: list[int] = field(default_factory=list)  # ... and row + 1 (-1: beside a manager)
 
     @property
     def root(self) -> int:
@@ -448,11 +450,16 @@ def _preorder(T: nx.DiGraph, roots: Sequence[Hashable],
     return ids, [*kids.items(), top]
 
 
-def _place(tree: _Tree, x: list[float], depth: list[int], sp: _Spacing) -> Layout:
-    """Boxes where the walk put them (the leftmost extent on the margin), then the lines."""
+def _place(tree: _Tree, sp: _Spacing) -> Layout:
+    """Boxes where the walk put them (the leftmost extent on the margin), then the lines.
+
+    What the walk left on ``tree`` is dropped as soon as it has been read.
+    """
     ids, le, re, n = tree.ids, tree.le, tree.re, len(tree.ids)
+    x, depth = tree.x, tree.depth
     left = min((x[i] - le[i] for i in range(n) if depth[i] > 0), default=0.0)
     right = max((x[i] + re[i] for i in range(n) if depth[i] > 0), default=0.0)
+    tree.kids = tree.le = tree.re = le = re = []
     dx = sp.margin - left
     step = sp.H + sp.vgap
     half = sp.W / 2
@@ -492,6 +499,7 @@ def _place(tree: _Tree, x: list[float], depth: list[int], sp: _Spacing) -> Layou
                 by.append(y)
                 row.append(d - 1)
                 kind.append(ASSISTANT)
+    tree.x = tree.depth = x = depth = []
     pos = [0] * n  # preorder number → box
     for k, i in enumerate(order):
         pos[i] = k
@@ -677,12 +685,15 @@ def _buchheim(
         mid[v] = (prelim[ch[0]] + prelim[ch[-1]]) / 2
     prelim[root] = mid[root]
 
-    # Second walk: x = prelim + the sum of the ancestors' mods.
-    x = [0.0] * N
+    # Second walk: x = prelim + the sum of the ancestors' mods, written over prelim (a
+    # million-node walk holds a dozen lists of N: what the first walk leaves goes first).
+    parent = number = shift = change = thread = ancestor = mid = []
+    x = prelim
     acc = [0.0] * N  # sum of mods of the ancestors of each node
     for v in order:
-        x[v] = prelim[v] + acc[v]
-        m = acc[v] + mod[v]
+        a = acc[v]
+        x[v] += a
+        m = a + mod[v]
         for c in kids[v]:
             acc[c] = m
     return x, depth
