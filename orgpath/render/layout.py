@@ -12,6 +12,8 @@ algorithm ("Improving Walker's algorithm to run in linear time", 2002):
 * ``assistants`` (leaf reports) sit on their manager's row, right then left;
 * ``compact=True`` stacks the reports of a manager whose reports are all
   leaves in one column under the manager, which makes wide teams narrow.
+* the result is kept as arrays (:class:`Grid`: one entry per box, the
+  connector segments flat); the dicts of :class:`Layout` are built on first read.
 
 Boxes may have different left and right extents around the point that is
 centred (a manager with an assistant is wider on the assistant's side), so

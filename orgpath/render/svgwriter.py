@@ -10,7 +10,10 @@ It writes in chunks to a binary file, so a chart of a million people never
 exists as one string unless the caller asks for bytes.
 
 Every text from the people file is escaped for XML; control and bidi
-formatting characters (which could reorder what a reader sees) become spaces.
+formatting characters (which could reorder what a reader sees) are dropped.
+It reads the layout's :class:`~orgpath.render.layout.Grid` (no per-box dicts)
+and works out what repeats once: escaped titles and tooltip ends, the start of
+a rectangle by look, the y strings of a row.
 
 >>> from orgpath.org import demo_org
 >>> from orgpath.render.orgchart import chart_view
@@ -371,11 +374,12 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
     hw = W / 2
     kinds: dict[tuple, tuple[str, bool, str, bool, str, str]] = {}
     tips = _TipEnds()
-    rows: dict[tuple[float, int, str], tuple[str, ...]] = {}
     looks: dict[tuple[str | None, bool], tuple[str, str]] = {}
     limit = labels.limit
     plain = not (labels.cut or labels.notes)
     for k in range(len(ids)):
+        if len(parts) > 2048:
+            flush()
         v = ids[k]
         p: Person = nodes[v]["person"]
         kind = kinds.get((p.title, p.role, p.department))
@@ -384,8 +388,8 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
             end, whole = tips[p.title, p.department]
             poly, tail = _look(looks, labels, p.department, False)
             kind = kinds[p.title, p.role, p.department] = (
-                xml_text(title), bool(title), end, whole, poly, tail)
-        title, titled, end, whole, poly, tail = kind
+                xml_text(title), 2 if title else 1, end, whole, poly, tail, {})
+        title, nl, end, whole, poly, tail, ys_of = kind  # a blank title keeps its line
         name = p.name
         if p.vacant or v == focus or not plain or len(name) > limit:
             add(_box(k, v, p, x1=gx[k] - X0, y1=gy[k] - Y1, W=W, H=H, link=link,
@@ -401,11 +405,10 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
             else:
                 name = xml_text(name)
                 tip = xml_text(labels.tip(p))
-            nl = 2 if titled else 1  # a blank title keeps its line, as before
             y = gy[k]
-            ys = rows.get((y, nl, tail))
+            ys = ys_of.get(y)
             if ys is None:
-                ys = rows[y, nl, tail] = _row_ys(y - Y1, nl, H, tail)
+                ys = ys_of[y] = _row_ys(y - Y1, nl, H, tail)
             href = ""
             if link is not None:
                 url = _url(link(p))
@@ -416,6 +419,13 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
             sx2 = f"{x1 + W:.1f}"
             scx = f"{x1 + hw:.1f}"
             sy1, sy2 = ys[0], ys[1]
+            if name and title:  # the common box: one string
+                add(f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
+                    f'<g id="a_node{k + 1}"><a{href} xlink:title="{tip}">\n'
+                    f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n'
+                    f'<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n'
+                    f'<text text-anchor="middle" x="{scx}{ys[3]}{title}</text>\n{_BOX_END}')
+                continue
             head = (f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
                     f'<g id="a_node{k + 1}"><a{href} xlink:title="{tip}">\n'
                     f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n')
@@ -423,14 +433,9 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
                 add(head)
                 add(f'<text text-anchor="middle" x="{scx}{ys[3]}{title}</text>\n{_BOX_END}'
                     if title else _BOX_END)
-            elif title:
-                add(f'{head}<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n'
-                    f'<text text-anchor="middle" x="{scx}{ys[3]}{title}</text>\n{_BOX_END}')
             else:
                 add(f'{head}<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n'
                     f'{_BOX_END}')
-        if len(parts) > 2048:
-            flush()
 
 
 def _look(looks: dict, labels: _Labels, dept: str | None, vacant: bool) -> tuple[str, str]:
