@@ -217,7 +217,11 @@ class Grid:
     @classmethod
     def of_boxes(cls, boxes: dict[Hashable, Box],
                  connectors: dict[Hashable, list[Segment]]) -> Grid:
-        """The grid of a hand-made layout: its boxes (of the first box's size) and lines."""
+        """The grid of a hand-made layout: its boxes (of the first box's size) and lines.
+
+        It knows no reporting lines: each manager's ``line_head`` is its own box, and
+        ``parent``, ``kind``, ``row`` and ``pre`` are empty.
+        """
         first = next(iter(boxes.values()), None)
         W, H = (first.width, first.height) if first else (BOX_WIDTH, BOX_HEIGHT)
         ids = list(boxes)
