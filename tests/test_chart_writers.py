@@ -247,3 +247,63 @@ def test_cli_leaves_no_half_written_svg(tmp_path):
     assert res.exit_code == 1
     assert "more than the limit of 5" in res.output
     assert list(tmp_path.iterdir()) == []
+
+
+# Texts on which the direct writer's shortcuts (a tooltip made of the escaped name and an
+# escaped end shared by title and department; printable text escaped without clean_text)
+# must give what clean_text and the Graphviz route give: empty and blank names, control
+# and bidi characters, right-to-left letters in any part, entities, runs of spaces.
+TRICKY = [
+    ("Ada Lovelace", "Chief \u05d0\u05d1 Officer", "Sales"),
+    ("", "Engineer", "Sales"),
+    ("   ", "Engineer", "Data"),
+    ("a\x07b  c ", "  Lead  ", " Ops "),
+    ("Eve\u202egnp.exe", "Head", "Legal & <Co>"),
+    ("\u05d3\u05d5\u05d3 Levi", "Manager", "Sales"),
+    ("Søren Østergaard", "Chef", "\u0627\u0644\u0645\u0628\u064a\u0639\u0627\u062a"),
+    ("Tom \"T\" O'Neil", 'x"/><a href="evil">', ""),
+    ("Zoë\u00a0Nbsp", "", "Design"),
+    ("Plain Name", "", ""),
+    ("x" * 60, "y" * 60, "z"),
+]
+
+
+def test_tricky_texts_and_tooltips_match_the_graphviz_route():
+    people = [Person("0", "Boss", title="CEO", department="Sales")]
+    people += [Person(str(i), n, "0", title=t or None, department=d or None)
+               for i, (n, t, d) in enumerate(TRICKY, 1)]
+    G = O.org_graph(Org("t", "Tricky", tuple(people)))
+    direct = drawn(org_chart(G, "svg"))["boxes"]
+    via_dot = drawn(org_chart(G, "svg", route="graphviz"))["boxes"]
+    assert len(direct) == len(people)
+    for d, g in zip(direct, via_dot, strict=True):
+        assert d["tip"] == g["tip"]
+        assert d["texts"] == g["texts"]
+        for dxy, gxy in zip(d["text_xy"], g["text_xy"], strict=True):
+            assert close(dxy, gxy, 1.5)
+    tips = {b["tip"] for b in direct}
+    # right-to-left letters in the title: the whole tooltip is isolated, not the title alone
+    assert "\u2068Ada Lovelace — Chief \u05d0\u05d1 Officer · Sales\u2069" in tips
+    assert "— Engineer · Sales" in tips  # an empty name: no leading space
+    assert "ab c — Lead · Ops" in tips  # controls dropped, spaces collapsed
+
+
+def test_svg_written_in_chunks_equals_the_bytes(tmp_path):
+    people = [Person("0", "Boss", title="CEO")]
+    people += [Person(f"m{i}", f"Manager {i}", "0", title="Lead", department=f"D{i % 15}")
+               for i in range(40)]
+    people += [Person(f"p{i}", f"Person {i}", f"m{i % 40}", title="Engineer",
+                      department=f"D{i % 15}", vacant=i % 97 == 0,
+                      dotted_managers=(f"m{(i + 1) % 40}",) if i % 50 == 0 else ())
+               for i in range(6000)]
+    G = O.org_graph(Org("c", "Chunks", tuple(people)))
+    whole = org_chart(G, "svg")
+    path = tmp_path / "c.svg"
+    with open(path, "wb") as fh:
+        assert org_chart(G, "svg", out=fh) == b""
+    assert path.read_bytes() == whole
+    d = drawn(whole)
+    assert len(d["boxes"]) == len(people)
+    assert len(d["dotted"]) == 120
+    assert sum(b["dashed"] for b in d["boxes"]) == 62
+    assert len({b["fill"] for b in d["boxes"]}) == 11  # white (the CEO) and 10 colours

@@ -160,3 +160,53 @@ def test_as_dict():
     d = tidy_layout(nx.DiGraph([("a", "b")])).as_dict()
     assert set(d) == {"width", "height", "boxes", "edges"}
     assert d["edges"][0]["from"] == "a"
+
+
+@settings(max_examples=60, deadline=None)
+@given(forests(), st.booleans())
+def test_grid_holds_what_the_dicts_say(data, compact):
+    T, assistants = data
+    L = tidy_layout(T, assistants=assistants, compact=compact)
+    g = L.grid
+    assert len(g) == len(L) == T.number_of_nodes()
+    assert g.ids == list(L.boxes)  # the same drawing order
+    for k, v in enumerate(g.ids):
+        b = L.boxes[v]
+        assert (g.x[k], g.y[k], g.box_width, g.box_height) == tuple(b)
+        assert g.kind[k] == (2 if v in L.assistants else 1 if v in L.stacked else 0)
+        assert g.row[k] == L.rows[v]
+        p = g.parent[k]
+        assert (g.ids[p] if p >= 0 else None) == next(iter(T.predecessors(v)), None)
+    managers = [g.ids[u] for u in g.lines_of]
+    assert managers == list(L.connectors) == [v for v in preorder(T) if T.out_degree(v)]
+    for j, u in enumerate(managers):
+        assert g.ids[g.line_head[j]] == next(iter(T.successors(u)))
+        start = g.line_end[j - 1] if j else 0
+        segs = [tuple(g.segs[4 * s:4 * s + 4]) for s in range(start, g.line_end[j])]
+        assert segs == L.connectors[u]
+
+
+def test_a_hand_made_layout_has_a_grid_and_empty_parts():
+    from orgpath.render.layout import Box, Layout
+
+    L = Layout({"a": Box(0.0, 0.0, 10.0, 5.0), "b": Box(20.0, 15.0, 10.0, 5.0)}, 30.0, 20.0,
+               connectors={"a": [(5.0, 5.0, 25.0, 15.0)]})
+    assert L.edges == []
+    assert L.rows == {}
+    g = L.grid
+    assert g.ids == ["a", "b"]
+    assert list(g.x) == [0.0, 20.0]
+    assert list(g.segs) == [5.0, 5.0, 25.0, 15.0]
+    assert len(Layout({}, 720.0, 72.0)) == 0
+
+
+def test_roots_given_twice_or_under_another_root():
+    T = nx.DiGraph([("a", "b"), ("b", "c")])
+    with pytest.raises(ValueError, match="'a' is reached twice"):
+        tidy_layout(T, roots=["a", "a"])
+    with pytest.raises(ValueError, match="'b' is reached twice"):
+        tidy_layout(T, roots=["a", "b"])
+    with pytest.raises(ValueError, match="'a' is on a cycle or under one"):
+        tidy_layout(T, roots=["b"])
+    with pytest.raises(ValueError, match="root 'x' is not in the graph"):
+        tidy_layout(T, roots=["x"])

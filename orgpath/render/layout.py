@@ -12,6 +12,8 @@ algorithm ("Improving Walker's algorithm to run in linear time", 2002):
 * ``assistants`` (leaf reports) sit on their manager's row, right then left;
 * ``compact=True`` stacks the reports of a manager whose reports are all
   leaves in one column under the manager, which makes wide teams narrow.
+* the result is kept as arrays (:class:`Grid`: one entry per box, the
+  connector segments flat); the dicts of :class:`Layout` are built on first read.
 
 Boxes may have different left and right extents around the point that is
 centred (a manager with an assistant is wider on the assistant's side), so
@@ -30,6 +32,7 @@ Coordinates are points, origin top left, ``y`` growing down, as in SVG.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -38,7 +41,7 @@ import networkx as nx
 
 from orgpath.bulk import gc_paused
 
-__all__ = ["Box", "Layout", "tidy_layout", "BOX_WIDTH", "BOX_HEIGHT"]
+__all__ = ["Box", "Grid", "Layout", "tidy_layout", "BOX_WIDTH", "BOX_HEIGHT"]
 
 BOX_WIDTH = 170.0  # points
 BOX_HEIGHT = 54.0
@@ -64,27 +67,106 @@ class Box(NamedTuple):
 
 
 Point = tuple[float, float]
+Segment = tuple[float, float, float, float]
+_Edge = tuple[Hashable, Hashable, tuple[Point, ...]]
 
 
-@dataclass
 class Layout:
-    """Where every box goes, the connector lines and the total size."""
+    """Where every box goes, the connector lines and the total size.
 
-    boxes: dict[Hashable, Box]
-    width: float
-    height: float
-    #: (manager, report, polyline) for each reporting line, drawn orthogonally.
-    edges: list[tuple[Hashable, Hashable, tuple[Point, ...]]] = field(default_factory=list)
-    #: each manager's connector lines merged into straight pieces ``(x1, y1, x2, y2)``:
-    #: trunk, bus and drops (or a column's trunk and stubs, or lines to assistants)
-    connectors: dict[Hashable, list[tuple[float, float, float, float]]] = field(
-        default_factory=dict)
-    #: nodes drawn in a compact column under their manager
-    stacked: set[Hashable] = field(default_factory=set)
-    #: nodes drawn beside their manager
-    assistants: set[Hashable] = field(default_factory=set)
-    #: row of each node (0 for the roots)
-    rows: dict[Hashable, int] = field(default_factory=dict)
+    A layout made by :func:`tidy_layout` keeps its boxes in compact columns
+    (:attr:`grid`) and builds the per-node dicts and sets below only when one is
+    first read, so a writer that reads the grid never pays for them.
+    """
+
+    def __init__(
+        self,
+        boxes: dict[Hashable, Box] | None,
+        width: float,
+        height: float,
+        edges: list[_Edge] | None = None,
+        connectors: dict[Hashable, list[Segment]] | None = None,
+        stacked: set[Hashable] | None = None,
+        assistants: set[Hashable] | None = None,
+        rows: dict[Hashable, int] | None = None,
+        *,
+        grid: Grid | None = None,
+    ) -> None:
+        self.width = width
+        self.height = height
+        self._grid = grid
+        made = grid is None  # a hand-made layout: what is not given is empty
+        self._boxes = boxes if boxes is not None or not made else {}
+        self._edges = edges if edges is not None or not made else []
+        self._connectors = connectors if connectors is not None or not made else {}
+        self._stacked = stacked if stacked is not None or not made else set()
+        self._assistants = assistants if assistants is not None or not made else set()
+        self._rows = rows if rows is not None or not made else {}
+
+    def __repr__(self) -> str:
+        return f"Layout({len(self)} boxes, width={self.width!r}, height={self.height!r})"
+
+    def __len__(self) -> int:
+        return len(self._grid.ids) if self._grid is not None else len(self._boxes)
+
+    @property
+    def grid(self) -> Grid:
+        """The boxes and connector lines as compact columns (made from the dicts if need be)."""
+        if self._grid is None:
+            self._grid = Grid.of_boxes(self._boxes, self._connectors)
+        return self._grid
+
+    @property
+    def boxes(self) -> dict[Hashable, Box]:
+        """Each box by node, in drawing order (a manager, then their assistants)."""
+        if self._boxes is None:
+            g = self._grid
+            W, H = g.box_width, g.box_height
+            self._boxes = {v: Box(x, y, W, H) for v, x, y in zip(g.ids, g.x, g.y, strict=True)}
+        return self._boxes
+
+    @property
+    def edges(self) -> list[_Edge]:
+        """(manager, report, polyline) for each reporting line, drawn orthogonally."""
+        if self._edges is None:
+            self._edges = self._grid.edges()
+        return self._edges
+
+    @property
+    def connectors(self) -> dict[Hashable, list[Segment]]:
+        """Each manager's connector lines merged into straight pieces ``(x1, y1, x2, y2)``:
+        trunk, bus and drops (or a column's trunk and stubs, or lines to assistants)."""
+        if self._connectors is None:
+            g = self._grid
+            s = g.segs
+            self._connectors = {
+                g.ids[u]: [tuple(s[k:k + 4]) for k in range(4 * a, 4 * b, 4)]
+                for u, a, b in zip(g.lines_of, [0, *g.line_end], g.line_end, strict=False)}
+        return self._connectors
+
+    @property
+    def stacked(self) -> set[Hashable]:
+        """Nodes drawn in a compact column under their manager."""
+        if self._stacked is None:
+            g = self._grid
+            self._stacked = {v for v, k in zip(g.ids, g.kind, strict=True) if k == STACKED}
+        return self._stacked
+
+    @property
+    def assistants(self) -> set[Hashable]:
+        """Nodes drawn beside their manager."""
+        if self._assistants is None:
+            g = self._grid
+            self._assistants = {v for v, k in zip(g.ids, g.kind, strict=True) if k == ASSISTANT}
+        return self._assistants
+
+    @property
+    def rows(self) -> dict[Hashable, int]:
+        """Row of each node (0 for the roots), in preorder."""
+        if self._rows is None:
+            g = self._grid
+            self._rows = {g.ids[k]: g.row[k] for k in g.pre}
+        return self._rows
 
     def as_dict(self) -> dict:
         """Plain JSON-ready data: size, boxes by id and edges with their points."""
@@ -95,6 +177,96 @@ class Layout:
             "edges": [{"from": str(u), "to": str(v), "points": [list(p) for p in pts]}
                       for u, v, pts in self.edges],
         }
+
+
+#: :attr:`Grid.kind` of a box: in a row under its manager, in a compact column, or beside.
+ROW, STACKED, ASSISTANT = 0, 1, 2
+
+
+@dataclass(eq=False)
+class Grid:
+    """A layout as compact columns, one entry per box in drawing order.
+
+    Box ``k`` is node ``ids[k]`` with its top-left corner at ``(x[k], y[k])``;
+    ``parent[k]`` is its manager's box (-1 for a root). Manager ``lines_of[j]``
+    has the connector segments ``segs[4 * line_end[j - 1]:4 * line_end[j]]``
+    (``x1, y1, x2, y2`` each) and ``line_head[j]`` is the box of its first report.
+    """
+
+    ids: list[Hashable]
+    x: array  # 'd'
+    y: array  # 'd'
+    box_width: float
+    box_height: float
+    cx: array = field(default_factory=lambda: array("d"))  # where lines meet a box in a row
+    parent: array = field(default_factory=lambda: array("q"))
+    kind: bytearray = field(default_factory=bytearray)  # ROW, STACKED or ASSISTANT
+    row: array = field(default_factory=lambda: array("q"))
+    pre: array = field(default_factory=lambda: array("q"))  # the boxes in preorder
+    lines_of: array = field(default_factory=lambda: array("q"))
+    line_head: array = field(default_factory=lambda: array("q"))
+    line_end: array = field(default_factory=lambda: array("q"))
+    segs: array = field(default_factory=lambda: array("d"))
+    start: dict[int, int] = field(default_factory=dict)  # assistant → box its line starts at
+    vgap: float = VGAP
+    indent: float = INDENT
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def of_boxes(cls, boxes: dict[Hashable, Box],
+                 connectors: dict[Hashable, list[Segment]]) -> Grid:
+        """The grid of a hand-made layout: its boxes (of the first box's size) and lines.
+
+        It knows no reporting lines: each manager's ``line_head`` is its own box, and
+        ``parent``, ``kind``, ``row`` and ``pre`` are empty.
+        """
+        first = next(iter(boxes.values()), None)
+        W, H = (first.width, first.height) if first else (BOX_WIDTH, BOX_HEIGHT)
+        ids = list(boxes)
+        num = {v: k for k, v in enumerate(ids)}
+        g = cls(ids, array("d", (b.x for b in boxes.values())),
+                array("d", (b.y for b in boxes.values())), W, H)
+        for u, segs in connectors.items():
+            g.lines_of.append(num[u])
+            g.line_head.append(num[u])
+            for seg in segs:
+                g.segs.extend(seg)
+            g.line_end.append(len(g.segs) // 4)
+        return g
+
+    def edges(self) -> list[_Edge]:
+        """Each reporting line as (manager, report, polyline), in preorder."""
+        ids, x, y, cx, parent, kind = self.ids, self.x, self.y, self.cx, self.parent, self.kind
+        W, H, half_gap, indent = self.box_width, self.box_height, self.vgap / 2, self.indent
+        out: list[_Edge] = []
+        for i in self.pre:
+            p = parent[i]
+            if p < 0:
+                continue
+            u, v = ids[p], ids[i]
+            k = kind[i]
+            if k == ASSISTANT:  # beside the manager
+                s = self.start[i]
+                right = x[i] > x[p]
+                a = x[s] + W if right else x[s]
+                b = x[i] if right else x[i] + W
+                ym = y[p] + H / 2
+                out.append((u, v, ((a, ym), (b, ym))))
+            elif k == STACKED:
+                trunk = x[p] + indent / 2
+                ym = y[i] + H / 2
+                out.append((u, v, ((trunk, y[p] + H), (trunk, ym), (x[i], ym))))
+            else:
+                xp, xc = cx[p], cx[i]
+                y0, y1 = y[p] + H, y[i]
+                if abs(xp - xc) < 1e-6:
+                    out.append((u, v, ((xp, y0), (xp, y1))))
+                else:
+                    ym = y0 + half_gap
+                    out.append((u, v, ((xp, y0), (xp, ym), (xc, ym), (xc, y1))))
+        return out
 
 
 def _default_assistants(T: nx.DiGraph) -> set:
@@ -137,11 +309,11 @@ def tidy_layout(
     with gc_paused():
         tree = _Tree.of(T, roots, assistants=assistants, compact=compact,
                         box_width=box_width, indent=indent)
-        x, depth = _buchheim(tree.kids, tree.le, tree.re, gap=float(hgap), root_gap=root_gap,
-                             root=tree.root)
+        tree.x, tree.depth = _buchheim(tree.kids, tree.le, tree.re, gap=float(hgap),
+                                       root_gap=root_gap, root=tree.root)
         spacing = _Spacing(float(box_width), float(box_height), float(hgap), float(vgap),
                            float(indent), float(margin))
-        return _place(tree, x, depth, spacing)
+        return _place(tree, spacing)
 
 
 @dataclass
@@ -165,16 +337,16 @@ class _Tree:
     a compact manager are chained into one column.
     """
 
-    T: nx.DiGraph
     ids: list[Hashable]
-    index: dict[Hashable, int]
     kids: list[list[int]]
     le: list[float]  # extent of each box left of the point that is centred
     re: list[float]  # ... and right of it
     side: dict[int, list[int]]  # the assistants of each manager who has some
-    stacked: set[Hashable]  # drawn in a compact column
+    stacked: bytearray  # 1 for a node drawn in a compact column
     parent: list[int]  # each node's manager (-1 for a root)
-    managers: list[tuple[Hashable, list[int]]]  # (manager, all reports' indices)
+    managers: list[tuple[int, list[int]]]  # (manager, all reports), managers in preorder
+    x: list[float] = field(default_factory=list)  # from the walk: each node's centre
+    depth: list[int] = field(default_factory=list)  # ... and row + 1 (-1: beside a manager)
 
     @property
     def root(self) -> int:
@@ -184,191 +356,227 @@ class _Tree:
     def of(cls, T: nx.DiGraph, roots: Sequence[Hashable] | None, *,
            assistants: Collection[Hashable] | None, compact: bool, box_width: float,
            indent: float) -> _Tree:
-        ids, index = _preorder(T, roots)
+        if roots is None:
+            roots = [v for v, p in T._pred.items() if not p]
+        ids, kids_of = _preorder(T, roots)
         if assistants is None:
             assistants = _default_assistants(T)
-        succ = T._succ
         n = len(ids)
         half = float(box_width) / 2
-        tree = cls(T, ids, index, [[]] * (n + 1), [half] * (n + 1), [half] * (n + 1), {},
-                   set(), [-1] * (n + 1), [])
-        tree.kids[n] = [index[r] for r in (roots if roots is not None else
-                                           [v for v, p in T._pred.items() if not p])]
+        tree = cls(ids, [[]] * (n + 1), [half] * (n + 1), [half] * (n + 1), {},
+                   bytearray(n + 1), [-1] * (n + 1), [])
+        tree.kids[n] = kids_of.pop()
         tree.le[n] = tree.re[n] = 0.0
-        for i, v in enumerate(ids):
-            ch = [index[c] for c in succ[v]]
-            if ch:
-                tree._shape(i, v, ch, assistants, compact=compact, W=float(box_width),
+        parent, kids, managers = tree.parent, tree.kids, tree.managers
+        for i, ch in kids_of:
+            managers.append((i, ch))
+            for c in ch:
+                parent[c] = i
+            kids[i] = ch
+        if assistants or compact:
+            leaf = [not k for k in kids]
+            for i, ch in managers:
+                tree._shape(i, ch, assistants, leaf, compact=compact, W=float(box_width),
                             indent=indent)
         return tree
 
-    def _shape(self, i: int, v: Hashable, ch: list[int], assistants: Collection[Hashable], *,
-               compact: bool, W: float, indent: float) -> None:
+    def _shape(self, i: int, ch: list[int], assistants: Collection[Hashable],
+               leaf: list[bool], *, compact: bool, W: float, indent: float) -> None:
         """Give manager ``i`` its reports: assistants beside, a column, or a row below."""
-        succ, ids, half = self.T._succ, self.ids, W / 2
-        self.managers.append((v, ch))
-        regular = []
-        for c in ch:
-            self.parent[c] = i
-            if ids[c] in assistants and not succ[ids[c]]:
-                self.side.setdefault(i, []).append(c)
-            else:
-                regular.append(c)
-        if i in self.side:
-            k = len(self.side[i])
-            self.re[i] = half + ((k + 1) // 2) * (W + ASSISTANT_GAP)
-            self.le[i] = half + (k // 2) * (W + ASSISTANT_GAP)
-        if compact and len(regular) >= 2 and all(not succ[ids[c]] for c in regular):
+        ids, half = self.ids, W / 2
+        regular = ch
+        if assistants:
+            side = [c for c in ch if leaf[c] and ids[c] in assistants]
+            if side:
+                self.side[i] = side
+                regular = [c for c in ch if not (leaf[c] and ids[c] in assistants)]
+                k = len(side)
+                self.re[i] = half + ((k + 1) // 2) * (W + ASSISTANT_GAP)
+                self.le[i] = half + (k // 2) * (W + ASSISTANT_GAP)
+        if compact and len(regular) >= 2 and all(leaf[c] for c in regular):
             self.kids[i] = [regular[0]]
             for a, b in zip(regular, regular[1:], strict=False):
                 self.kids[a] = [b]
             for c in regular:
                 self.le[c] = half - indent
                 self.re[c] = half + indent
-            self.stacked.update(ids[c] for c in regular)
+                self.stacked[c] = 1
         else:
             self.kids[i] = regular
 
 
-def _preorder(T: nx.DiGraph, roots: Sequence[Hashable] | None,
-              ) -> tuple[list[Hashable], dict[Hashable, int]]:
-    """The nodes in preorder and their numbers; ValueError unless ``T`` is a forest."""
-    succ = T._succ
-    if roots is None:
-        roots = [v for v, p in T._pred.items() if not p]
+def _preorder(T: nx.DiGraph, roots: Sequence[Hashable],
+              ) -> tuple[list[Hashable], list]:
+    """The nodes in preorder and, for each node with reports, (its number, its reports'
+    numbers) in preorder, then the roots' numbers last; ValueError unless ``T`` is a forest.
+
+    No map from node to number: a node's reports are numbered after it in the order
+    they are visited, so each node's manager's number (kept on a second stack) is
+    enough. That keeps a million-node walk to one look-up per node.
+    """
+    succ, pred = T._succ, T._pred
     for r in roots:
         if r not in succ:
             raise ValueError(f"root {r!r} is not in the graph")
+    for v, p in pred.items():
+        if len(p) > 1:
+            raise ValueError(f"not a tree: {v!r} is reached twice")
+    n = len(succ)
     ids: list[Hashable] = []
-    index: dict[Hashable, int] = {}
+    up: list[int] = []  # the manager's number of each node, -1 for a root
     stack = list(reversed(roots))
+    ups = [-1] * len(stack)
     while stack:
         v = stack.pop()
-        if v in index:
-            raise ValueError(f"not a tree: {v!r} is reached twice")
-        index[v] = len(ids)
+        i = len(ids)
         ids.append(v)
+        up.append(ups.pop())
         ch = succ[v]
         if ch:
             stack.extend(reversed(ch))
-    if len(ids) != len(succ):
-        missing = next(v for v in succ if v not in index)
+            ups.extend([i] * len(ch))
+            if i > n:  # a root given twice, or under another root
+                break
+    if len(ids) != n:
+        seen: set[Hashable] = set()
+        twice = next((v for v in ids if v in seen or seen.add(v)), None)
+        if twice is not None:
+            raise ValueError(f"not a tree: {twice!r} is reached twice")
+        missing = next(v for v in succ if v not in seen)
         raise ValueError(f"not a forest: {missing!r} is on a cycle or under one")
-    return ids, index
+    kids: dict[int, list[int]] = {}  # in preorder of the managers: a first report is i + 1
+    top = []
+    for j, i in enumerate(up):
+        if i < 0:
+            top.append(j)
+        elif i in kids:
+            kids[i].append(j)
+        else:
+            kids[i] = [j]
+    return ids, [*kids.items(), top]
 
 
-def _place(tree: _Tree, x: list[float], depth: list[int], sp: _Spacing) -> Layout:
-    """Boxes where the walk put them (the leftmost extent on the margin), then the lines."""
+def _place(tree: _Tree, sp: _Spacing) -> Layout:
+    """Boxes where the walk put them (the leftmost extent on the margin), then the lines.
+
+    What the walk left on ``tree`` is dropped as soon as it has been read.
+    """
     ids, le, re, n = tree.ids, tree.le, tree.re, len(tree.ids)
-    placed = [i for i in range(n) if depth[i] > 0]
-    left = min((x[i] - le[i] for i in placed), default=0.0)
-    right = max((x[i] + re[i] for i in placed), default=0.0)
+    x, depth = tree.x, tree.depth
+    left = min((x[i] - le[i] for i in range(n) if depth[i] > 0), default=0.0)
+    right = max((x[i] + re[i] for i in range(n) if depth[i] > 0), default=0.0)
+    tree.kids = tree.le = tree.re = le = re = []
     dx = sp.margin - left
     step = sp.H + sp.vgap
     half = sp.W / 2
-    boxes: dict[Hashable, Box] = {}
-    cx = [0.0] * n
-    for i, v in enumerate(ids):
-        if depth[i] < 0:  # an assistant: placed below, with its manager
-            continue
-        c = cx[i] = x[i] + dx
-        y = sp.margin + (depth[i] - 1) * step
-        boxes[v] = Box(c - half + (sp.indent if v in tree.stacked else 0.0), y, sp.W, sp.H)
-        for k, a in enumerate(tree.side.get(i, ())):
-            off = (k // 2 + 1) * (sp.W + ASSISTANT_GAP) * (1 if k % 2 == 0 else -1)
-            boxes[ids[a]] = Box(c + off - half, y, sp.W, sp.H)
     rows_n = max(depth) if n else 0
+    ys = [sp.margin + (d - 1) * step for d in range(rows_n + 1)]
+    W_gap = sp.W + ASSISTANT_GAP
+    # Boxes in drawing order: each placed node, then its assistants (right, left, ...).
+    order: list[int] = []
+    bx: list[float] = []
+    by: list[float] = []
+    bcx: list[float] = []
+    row: list[int] = []
+    kind = bytearray()
+    stacked, side, indent = tree.stacked, tree.side, sp.indent
+    for i in range(n):
+        d = depth[i]
+        if d < 0:  # an assistant: placed with its manager
+            continue
+        c = x[i] + dx
+        y = ys[d]
+        order.append(i)
+        bcx.append(c)
+        by.append(y)
+        row.append(d - 1)
+        if stacked[i]:
+            bx.append(c - half + indent)
+            kind.append(STACKED)
+        else:
+            bx.append(c - half)
+            kind.append(ROW)
+        if i in side:
+            for k, a in enumerate(side[i]):
+                off = (k // 2 + 1) * W_gap * (1 if k % 2 == 0 else -1)
+                order.append(a)
+                bx.append(c + off - half)
+                bcx.append(c + off)
+                by.append(y)
+                row.append(d - 1)
+                kind.append(ASSISTANT)
+    tree.x = tree.depth = x = depth = []
+    pos = [0] * n  # preorder number → box
+    for k, i in enumerate(order):
+        pos[i] = k
+    tp = tree.parent
+    grid = Grid([ids[i] for i in order], array("d", bx), array("d", by), sp.W, sp.H,
+                cx=array("d", bcx),
+                parent=array("q", [pos[tp[i]] if tp[i] >= 0 else -1 for i in order]),
+                kind=kind, row=array("q", row), pre=array("q", pos),
+                vgap=sp.vgap, indent=sp.indent)
+    del bx, by, bcx, row, order
+    _lines(tree, grid, pos, sp)
     width = (right - left) + 2 * sp.margin if n else 2 * sp.margin
     height = rows_n * step - sp.vgap + 2 * sp.margin if n else 2 * sp.margin
-    edges, asst, side_lines = _edges(tree, boxes, cx, depth=depth, sp=sp)
-    rows = {ids[i]: (depth[i] - 1 if depth[i] > 0 else depth[tree.parent[i]] - 1)
-            for i in range(n)}
-    connectors = {u: _manager_lines(tree, u, ch, boxes, cx=cx, depth=depth,
-                                    side_lines=side_lines.get(u, ()), sp=sp)
-                  for u, ch in tree.managers}
-    return Layout(boxes, width, height, edges=edges, connectors=connectors,
-                  stacked=tree.stacked, assistants=asst, rows=rows)
+    return Layout(None, width, height, grid=grid)
 
 
-_Edge = tuple[Hashable, Hashable, tuple[Point, ...]]
-
-
-def _edges(tree: _Tree, boxes: dict[Hashable, Box], cx: list[float], *, depth: list[int],
-           sp: _Spacing) -> tuple[list[_Edge], set[Hashable], dict[Hashable, list[_Edge]]]:
-    """Each reporting line, orthogonal: down from the manager, along a bus, down to the report.
-
-    Also the assistants and, by manager, the lines to their assistants.
-    """
-    ids, H = tree.ids, sp.H
-    edges: list[_Edge] = []
-    asst = set()
-    side_lines: dict[Hashable, list[_Edge]] = {}
-    for i, v in enumerate(ids):
-        p = tree.parent[i]
-        if p < 0:
-            continue
-        u = ids[p]
-        bp, bc = boxes[u], boxes[v]
-        if depth[i] < 0:  # assistant beside the manager
-            asst.add(v)
-            side = tree.side[p]
-            k = side.index(i)
-            prev = bp if k < 2 else boxes[ids[side[k - 2]]]
-            right = bc.x > bp.x
-            start = prev.x + sp.W if right else prev.x
-            end = bc.x if right else bc.x + sp.W
-            ym = bp.y + H / 2
-            edges.append((u, v, ((start, ym), (end, ym))))
-            side_lines.setdefault(u, []).append(edges[-1])
-        elif v in tree.stacked:
-            trunk = bp.x + sp.indent / 2
-            ym = bc.y + H / 2
-            edges.append((u, v, ((trunk, bp.y + H), (trunk, ym), (bc.x, ym))))
-        else:
-            xp, xc = cx[p], cx[i]
-            y0, y1 = bp.y + H, bc.y
-            if abs(xp - xc) < 1e-6:
-                edges.append((u, v, ((xp, y0), (xp, y1))))
+def _lines(tree: _Tree, g: Grid, pos: list[int], sp: _Spacing) -> None:
+    """Each manager's connector lines into ``g``, merged into straight pieces: trunk, bus
+    and drops; a column's trunk and stubs; and the lines to assistants."""
+    x, y, cx, kind = g.x, g.y, g.cx, g.kind
+    W, H, vgap, half_gap, trunk_dx = sp.W, sp.H, sp.vgap, sp.vgap / 2, sp.indent / 2
+    segs: list[float] = []
+    add = segs.extend
+    lines_of, line_head, line_end = [], [], []
+    side, start = tree.side, g.start
+    for u, ch in tree.managers:
+        b = pos[u]
+        lines_of.append(b)
+        line_head.append(pos[ch[0]])
+        y0 = y[b] + H
+        xs = []
+        column = []
+        for c in ch:
+            k = pos[c]
+            kc = kind[k]
+            if kc == ROW:
+                xs.append(cx[k])
+            elif kc == STACKED:
+                column.append(k)
+        if xs:
+            xp = cx[b]
+            y1 = y0 + vgap
+            lo, hi = min(xs), max(xs)
+            if lo == hi == xp:
+                add((xp, y0, xp, y1))
             else:
-                ym = y0 + sp.vgap / 2
-                edges.append((u, v, ((xp, y0), (xp, ym), (xc, ym), (xc, y1))))
-    return edges, asst, side_lines
-
-
-def _manager_lines(tree: _Tree, u: Hashable, ch: list[int], boxes: dict[Hashable, Box], *,
-                   cx: list[float], depth: list[int], side_lines: Sequence[_Edge],
-                   sp: _Spacing) -> list[tuple[float, float, float, float]]:
-    """A manager's connector lines merged into straight pieces: trunk, bus and drops,
-    a column's trunk and stubs, and the lines to assistants."""
-    ids, H = tree.ids, sp.H
-    bp = boxes[u]
-    y0 = bp.y + H
-    segs: list[tuple[float, float, float, float]] = []
-    normal = [c for c in ch if depth[c] > 0 and ids[c] not in tree.stacked]
-    column = [c for c in ch if ids[c] in tree.stacked]
-    if normal:
-        xp = cx[tree.index[u]]
-        xs = [cx[c] for c in normal]
-        y1 = y0 + sp.vgap
-        lo, hi = min(xs), max(xs)
-        if lo == hi == xp:
-            segs.append((xp, y0, xp, y1))
-        else:
-            ym = y0 + sp.vgap / 2
-            segs.append((xp, y0, xp, ym))
-            segs.append((min(lo, xp), ym, max(hi, xp), ym))
-            segs += [(x_, ym, x_, y1) for x_ in xs]
-    if column:
-        trunk = bp.x + sp.indent / 2
-        last = boxes[ids[column[-1]]]
-        segs.append((trunk, y0, trunk, last.y + H / 2))
-        for c in column:
-            b = boxes[ids[c]]
-            segs.append((trunk, b.y + H / 2, b.x, b.y + H / 2))
-    for _, _v, pts in side_lines:
-        (x1, y1_), (x2, y2) = pts
-        segs.append((x1, y1_, x2, y2))
-    return segs
+                ym = y0 + half_gap
+                add((xp, y0, xp, ym, lo if lo < xp else xp, ym, hi if hi > xp else xp, ym))
+                for x_ in xs:
+                    add((x_, ym, x_, y1))
+        if column:
+            trunk = x[b] + trunk_dx
+            add((trunk, y0, trunk, y[column[-1]] + H / 2))
+            for k in column:
+                ym = y[k] + H / 2
+                add((trunk, ym, x[k], ym))
+        if u in side:
+            sd = side[u]
+            ym = y[b] + H / 2
+            for j, a in enumerate(sd):
+                k = pos[a]
+                s = start[k] = b if j < 2 else pos[sd[j - 2]]
+                if x[k] > x[b]:
+                    add((x[s] + W, ym, x[k], ym))
+                else:
+                    add((x[s], ym, x[k] + W, ym))
+        line_end.append(len(segs) // 4)
+    g.lines_of = array("q", lines_of)
+    g.line_head = array("q", line_head)
+    g.line_end = array("q", line_end)
+    g.segs = array("d", segs)
 
 
 def _buchheim(
@@ -432,14 +640,18 @@ def _buchheim(
             sir = sor = mod[w]
             sil = mod[vil]
             sol = mod[vol]
-            while True:
-                nr = nright(vil)
-                nl = nleft(vir)
+            while True:  # nleft/nright inlined: this loop is the hot one
+                k = kids[vil]
+                nr = k[-1] if k else thread[vil]
+                k = kids[vir]
+                nl = k[0] if k else thread[vir]
                 if nr < 0 or nl < 0:
                     break
                 vil, vir = nr, nl
-                vol = nleft(vol)
-                vor = nright(vor)
+                k = kids[vol]
+                vol = k[0] if k else thread[vol]
+                k = kids[vor]
+                vor = k[-1] if k else thread[vor]
                 ancestor[vor] = w
                 s = (prelim[vil] + sil) - (prelim[vir] + sir) + re[vil] + le[vir] + gap
                 if s > 0:
@@ -479,12 +691,15 @@ def _buchheim(
         mid[v] = (prelim[ch[0]] + prelim[ch[-1]]) / 2
     prelim[root] = mid[root]
 
-    # Second walk: x = prelim + the sum of the ancestors' mods.
-    x = [0.0] * N
+    # Second walk: x = prelim + the sum of the ancestors' mods, written over prelim (a
+    # million-node walk holds a dozen lists of N: what the first walk leaves goes first).
+    parent = number = shift = change = thread = ancestor = mid = []
+    x = prelim
     acc = [0.0] * N  # sum of mods of the ancestors of each node
     for v in order:
-        x[v] = prelim[v] + acc[v]
-        m = acc[v] + mod[v]
+        a = acc[v]
+        x[v] += a
+        m = a + mod[v]
         for c in kids[v]:
             acc[c] = m
     return x, depth
