@@ -307,3 +307,21 @@ def test_svg_written_in_chunks_equals_the_bytes(tmp_path):
     assert len(d["dotted"]) == 120
     assert sum(b["dashed"] for b in d["boxes"]) == 62
     assert len({b["fill"] for b in d["boxes"]}) == 11  # white (the CEO) and 10 colours
+
+
+def test_svg_names_boxes_for_people_not_by_internal_ids(agency):
+    """Screen readers read a group's <title>: the person's tooltip, never ``n0``."""
+    root = ET.fromstring(org_chart(agency, "svg", link=lambda p: f"/people/{p.id}"))
+    assert root.get("role") == "group"  # links inside: not one flat image
+    nodes = [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+    titles = [g.find(f"{SVG}title").text for g in nodes]
+    tips = [g.find(f".//{SVG}a").get(f"{XLINK}title") for g in nodes]
+    assert titles == tips
+    assert any(t.startswith("Mette Kjær") for t in titles)
+    assert not [t for t in titles if re.fullmatch(r"n\d+", t)]
+    edges = [g for g in root.iter(f"{SVG}g") if g.get("class") == "edge"]
+    assert edges
+    assert {g.get("aria-hidden") for g in edges} == {"true"}  # lines say nothing by themselves
+    assert all(g.find(f"{SVG}title") is None for g in edges)
+    unlinked = ET.fromstring(org_chart(agency, "svg"))
+    assert unlinked.get("role") == "img"

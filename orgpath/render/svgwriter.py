@@ -4,8 +4,9 @@ The Graphviz route (:mod:`orgpath.render.orgchart`: DOT with ``pos="x,y!"``,
 then ``neato -n2``) only copies the positions orgpath computed, so for pinned
 charts this module writes the same drawing itself: the same boxes, texts,
 colours, connectors, dashed vacancies and dotted lines, the same element
-structure (``<g class="node">`` with ``<title>n0</title>``, links with
-``xlink:title``) and the same coordinates (``y`` up, as Graphviz writes them).
+structure (``<g class="node">``, links with ``xlink:title``; but each box's
+``<title>`` is the person's tooltip, not an internal id, and connectors are
+``aria-hidden``) and the same coordinates (``y`` up, as Graphviz writes them).
 It writes in chunks to a binary file, so a chart of a million people never
 exists as one string unless the caller asks for bytes.
 
@@ -297,7 +298,7 @@ def _write(out, G, view, layout, lang, link, ladder_graph, notes, title) -> None
         f'<svg width="{W + 2 * PAD:.0f}pt" height="{H + 2 * PAD:.0f}pt"\n'
         f' viewBox="0.00 0.00 {W + 2 * PAD:.2f} {H + 2 * PAD:.2f}" '
         'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        'role="img">\n'
+        f'role="{"img" if link is None else "group"}">\n'
         f"<title>{xml_text(title)}</title>\n"
         f"<desc>{xml_text(w['chart_desc'].format(people=f'{n:,}'))}</desc>\n"
         f'<g id="graph0" class="graph" transform="scale(1 1) rotate(0) '
@@ -326,8 +327,7 @@ def _connectors(add, flush, parts, g: Grid, X0: float, Y1: float) -> None:
         a = 0
         for j in range(lo, hi):
             b = 4 * (ends[j] - first)
-            add(f'<g id="edge{j + 1}" class="edge">\n<title>n{g.lines_of[j]}&#45;&gt;'
-                f'n{g.line_head[j]}</title>\n')
+            add(f'<g id="edge{j + 1}" class="edge" aria-hidden="true">\n')
             add(_PATH * ((b - a) // 4) % tuple(flat[a:b]))
             add("</g>\n")
             a = b
@@ -353,7 +353,7 @@ def _dotted(add, g: Grid, nodes: dict, X0: float, Y1: float) -> None:
                 e += 1
                 i = num[m]
                 x1, y1, x2, y2 = clip_line(Box(g.x[i], g.y[i], W, H), b)
-                add(f'<g id="edge{e}" class="edge">\n<title>n{i}&#45;&gt;n{k}</title>\n'
+                add(f'<g id="edge{e}" class="edge" aria-hidden="true">\n'
                     f'<path fill="none" stroke="{DOTTED}" stroke-width="1.2" '
                     f'stroke-dasharray="5,2" d="M{x1 - X0:.1f},{y1 - Y1:.1f}L{x2 - X0:.1f},'
                     f'{y2 - Y1:.1f}"/>\n'
@@ -420,13 +420,13 @@ def _boxes(add, flush, parts, g: Grid, nodes: dict, *, X0: float, Y1: float,
             scx = f"{x1 + hw:.1f}"
             sy1, sy2 = ys[0], ys[1]
             if name and title:  # the common box: one string
-                add(f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
+                add(f'<g id="node{k + 1}" class="node">\n<title>{tip}</title>\n'
                     f'<g id="a_node{k + 1}"><a{href} xlink:title="{tip}">\n'
                     f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n'
                     f'<text text-anchor="middle" x="{scx}{ys[2]}{name}</text>\n'
                     f'<text text-anchor="middle" x="{scx}{ys[3]}{title}</text>\n{_BOX_END}')
                 continue
-            head = (f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
+            head = (f'<g id="node{k + 1}" class="node">\n<title>{tip}</title>\n'
                     f'<g id="a_node{k + 1}"><a{href} xlink:title="{tip}">\n'
                     f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n')
             if not name:
@@ -481,8 +481,9 @@ def _box(k: int, v: object, p: Person, *, x1: float, y1: float, W: float, H: flo
             href = f' xlink:href="{url}" target="_top"'
     sx1, sx2, scx = f"{x1:.1f}", f"{x1 + W:.1f}", f"{x1 + W / 2:.1f}"
     sy1, sy2 = ys[0], ys[1]
-    out = [f'<g id="node{k + 1}" class="node">\n<title>n{k}</title>\n'
-           f'<g id="a_node{k + 1}"><a{href} xlink:title="{xml_text(labels.tip(p))}">\n'
+    tip = xml_text(labels.tip(p))
+    out = [f'<g id="node{k + 1}" class="node">\n<title>{tip}</title>\n'
+           f'<g id="a_node{k + 1}"><a{href} xlink:title="{tip}">\n'
            f'{poly}{sx2},{sy1} {sx1},{sy1} {sx1},{sy2} {sx2},{sy2} {sx2},{sy1}"/>\n']
     for i in range(nl):
         if lines[i]:  # an empty line keeps its place but, as in Graphviz, no element
