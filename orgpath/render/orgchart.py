@@ -41,7 +41,7 @@ from orgpath.model import Person, localize
 from orgpath.render.escape import dot_text, dot_url
 from orgpath.render.graphviz import RenderError, Runner, default_runner
 from orgpath.render.layout import Layout, tidy_layout
-from orgpath.render.words import words
+from orgpath.render.words import count_text, words
 
 __all__ = [
     "FORMATS",
@@ -260,7 +260,7 @@ class _Boxes:
         if title:
             lines.append(_short(title, self.limit + 3))
         if v in self.view.cut and self.headcounts.get(v):
-            lines.append(f"+{self.headcounts[v]:,} {self.in_team}")
+            lines.append(f"+{count_text(self.headcounts[v], self.lang)} {self.in_team}")
         if v in self.notes:
             lines.append(self.notes[v])
         return "\\n".join(dot_text(line, where="label") for line in lines)

@@ -43,7 +43,7 @@ from orgpath import settings
 from orgpath.photos import find_photo
 from orgpath.render.orgchart import ChartError
 from orgpath.render.paged import page_order
-from orgpath.render.words import words
+from orgpath.render.words import count_text, words
 
 __all__ = ["ladder_pptx", "org_pptx", "PER_SLIDE", "WIDE", "STANDARD"]
 
@@ -333,7 +333,7 @@ def org_pptx(
                                   fill=fill(pb), dashed=pb.vacant, target=slide_of.get(boss))
             y += Inches(0.65) + _GAP_Y
         mshape = slide.box((W - bw) // 2, y, bw, bh,
-                          lines(pm, 12, f"{w['team_of']} {hc[m]:,}"), fill=fill(pm),
+                          lines(pm, 12, f"{w['team_of']} {count_text(hc[m], lang)}"), fill=fill(pm),
                           dashed=pm.vacant, strong=True, photo=_photo(pm, photos, org_))
         if boss_shape is not None:
             slide.connect(boss_shape, _BOTTOM, mshape, _TOP)
@@ -347,7 +347,8 @@ def org_pptx(
             pr = node[r]["person"]
             x = _MARGIN + (avail_w - row_w) // 2 + (i % cols) * (rw + _GAP_X)
             ry = y + (i // cols) * (rh + _GAP_Y)
-            note = (f"{w['team_of']} {hc[r]:,} · {w['slide']} {number[r]}" if succ[r] else "")
+            note = (f"{w['team_of']} {count_text(hc[r], lang)} · {w['slide']} {number[r]}"
+                    if succ[r] else "")
             shape = slide.box(int(x), int(ry), int(rw), int(rh), lines(pr, size, note),
                              fill=fill(pr), dashed=pr.vacant, photo=_photo(pr, photos, org_),
                              target=slide_of.get(r))

@@ -42,7 +42,7 @@ from orgpath.model import Person
 from orgpath.render.escape import clean_text, dot_url, isolate
 from orgpath.render.layout import BOX_WIDTH, Box, Grid, Layout
 from orgpath.render.orgchart import _CHAR_WIDTH, View, _colour, _role_title, _short
-from orgpath.render.words import words
+from orgpath.render.words import count_text, words
 
 __all__ = ["BoxText", "box_texts", "clip_line", "org_svg", "write_svg", "xml_text"]
 
@@ -155,7 +155,7 @@ class _Labels:
         """The lines after the title: a cut-off manager's team size, a note."""
         out = []
         if v in self.cut and self.headcounts.get(v):
-            out.append(f"+{self.headcounts[v]:,} {self.in_team}")
+            out.append(f"+{count_text(self.headcounts[v], self.lang)} {self.in_team}")
         if v in self.notes:
             out.append(self.notes[v])
         return out
@@ -300,7 +300,7 @@ def _write(out, G, view, layout, lang, link, ladder_graph, notes, title) -> None
         'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'role="{"img" if link is None else "group"}">\n'
         f"<title>{xml_text(title)}</title>\n"
-        f"<desc>{xml_text(w['chart_desc'].format(people=f'{n:,}'))}</desc>\n"
+        f"<desc>{xml_text(w['chart_desc'].format(people=count_text(n, lang)))}</desc>\n"
         f'<g id="graph0" class="graph" transform="scale(1 1) rotate(0) '
         f'translate({PAD} {H + PAD:.2f})">\n'
         f'<polygon fill="white" stroke="transparent" points="{-PAD},{PAD} {-PAD},{-H - PAD:.2f} '

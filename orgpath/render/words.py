@@ -64,7 +64,7 @@ def words(lang: str) -> dict[str, str]:
 def count_text(n: int, lang: str) -> str:
     """A count as charts print it, thousands grouped the language's way (``.`` in Danish).
 
-    For headcount badges and page counts (the writers print ``f"{n:,}"`` today).
+    For headcount badges, chart descriptions and page counts in every writer.
 
     >>> count_text(20000, "da"), count_text(20000, "en"), count_text(999, "da")
     ('20.000', '20,000', '999')
