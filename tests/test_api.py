@@ -45,7 +45,8 @@ def test_ladders(client):
 
 def test_ladder(client):
     data = ok(client, A)
-    assert data["id"] == "account-management" and data["roles"] == 7
+    assert data["id"] == "account-management"
+    assert data["roles"] == 7
     assert data["levels"][0] == {"level": 6, "roles": ["vp-of-account-management"]}
     assert {"from": "account-manager", "to": "account-executive", "kind": "lateral",
             "years": 2, "requires": [], "source": "assumption"} in data["moves"]
@@ -66,13 +67,15 @@ def test_roles_match_the_cli(client, cli):
 
 def test_role(client):
     data = ok(client, A + "/roles/account-manager")
-    assert data["title"] == "Account Manager" and data["level"] == 3
+    assert data["title"] == "Account Manager"
+    assert data["level"] == 3
     assert data["salary"]["currency"] == "USD"
     assert data["reports_to"]["id"] == "director-of-account-management"
     assert {h["id"] for h in data["next"]} == {
         "director-of-account-management", "lead-account-manager", "account-executive"}
     da = ok(client, A + "/roles/account-manager?lang=da")
-    assert da["title"] == "Kundechef" and da["id"] == "account-manager"
+    assert da["title"] == "Kundechef"
+    assert da["id"] == "account-manager"
     assert da["summary"].startswith("Kundens")
 
 
@@ -112,13 +115,15 @@ def test_chain_matches_the_cli(client, cli):
 def test_paths_match_the_cli(client, cli):
     url = A + "/paths?from=assistant-account-manager&to=vp-of-account-management&k=3"
     data = ok(client, url)
-    assert data["from"] == "assistant-account-manager" and data["by"] == "steps"
+    assert data["from"] == "assistant-account-manager"
+    assert data["by"] == "steps"
     assert len(data["paths"]) == 3
     result = cli("path", "assistant-account-manager", "vp-of-account-management", "-k", "3",
                  "--json")
     assert json.loads(result.output) == data
     by_years = ok(client, A + "/paths?from=Kundechef&to=VP+of+Account+Management&by=years")
-    assert by_years["from"] == "account-manager" and by_years["to"] == "vp-of-account-management"
+    assert by_years["from"] == "account-manager"
+    assert by_years["to"] == "vp-of-account-management"
     assert by_years["paths"][0]["total_years"] == 9
 
 
@@ -136,9 +141,11 @@ def test_etag_and_304(client):
     url = A + "/roles/account-manager/next"
     first = client.get(url)
     etag = first.headers["ETag"]
-    assert etag.startswith('"') and "max-age=" in first.headers["Cache-Control"]
+    assert etag.startswith('"')
+    assert "max-age=" in first.headers["Cache-Control"]
     again = client.get(url, headers={"If-None-Match": etag})
-    assert again.status_code == 304 and again.data == b""
+    assert again.status_code == 304
+    assert again.data == b""
     assert again.headers["ETag"] == etag
     assert client.get(url, headers={"If-None-Match": f'W/{etag}, "x"'}).status_code == 304
     assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
@@ -203,7 +210,8 @@ def test_unknown_api_url_and_method(client):
     body = problem(client, "/api/v1/nothing", 404)
     assert body["type"] == "about:blank"
     resp = client.post(A)
-    assert resp.status_code == 405 and resp.mimetype == PROBLEM
+    assert resp.status_code == 405
+    assert resp.mimetype == PROBLEM
 
 
 @pytest.mark.parametrize("url", [
@@ -241,7 +249,8 @@ def test_catch_all_answers_a_problem_and_logs(app, caplog):
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
     resp = app.test_client().get("/api/v1/boom")
-    assert resp.status_code == 500 and resp.mimetype == PROBLEM
+    assert resp.status_code == 500
+    assert resp.mimetype == PROBLEM
     assert "boom" not in resp.get_json()["detail"]
     assert any("unhandled error" in r.getMessage() for r in caplog.records)
 

@@ -21,7 +21,8 @@ def test_every_format(client, fmt):
     resp = client.get(f"{C}.{fmt}")
     assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
     assert resp.mimetype == MEDIA[fmt]
-    assert resp.headers["ETag"] and "max-age" in resp.headers["Cache-Control"]
+    assert resp.headers["ETag"]
+    assert "max-age" in resp.headers["Cache-Control"]
     assert "Content-Disposition" not in resp.headers
     data = resp.data
     if fmt == "svg":
@@ -57,7 +58,8 @@ def test_svg_boxes_link_to_role_pages(client):
 
 def test_views_and_options(client):
     path = client.get(f"{C}.svg?view=path&from=Kundechef&to=vp-of-account-management")
-    assert path.status_code == 200 and b"onpath" in path.data
+    assert path.status_code == 200
+    assert b"onpath" in path.data
     only = client.get(f"{C}.json?view=path&from=account-manager&to=vp-of-account-management"
                       "&only=path")
     assert len(only.get_json()["nodes"]) == 3
@@ -67,12 +69,14 @@ def test_views_and_options(client):
     focus = client.get(f"{C}.json?view=focus&focus=account-manager&depth=2")
     assert focus.status_code == 200
     lr = client.get(f"{C}.dot?rankdir=LR&salary=1&lang=da")
-    assert b"rankdir=LR" in lr.data and b"Kundechef" in lr.data
+    assert b"rankdir=LR" in lr.data
+    assert b"Kundechef" in lr.data
 
 
 def test_danish_chart(client):
     svg = client.get(f"{C}.svg?lang=da").get_data(as_text=True)
-    assert "Kundechef" in svg and "Niveau" in svg
+    assert "Kundechef" in svg
+    assert "Niveau" in svg
 
 
 def test_etag_304_and_normalization(client):
@@ -81,7 +85,8 @@ def test_etag_304_and_normalization(client):
     assert a.headers["ETag"] == b.headers["ETag"]
     again = client.get(f"{C}.svg?view=focus&focus=account-manager",
                        headers={"If-None-Match": a.headers["ETag"]})
-    assert again.status_code == 304 and not again.data
+    assert again.status_code == 304
+    assert not again.data
     assert client.get(f"{C}.svg?lang=da").headers["ETag"] != client.get(f"{C}.svg").headers["ETag"]
     assert client.get(f"{C}.png").headers["ETag"] != client.get(f"{C}.svg").headers["ETag"]
 
@@ -109,17 +114,21 @@ def test_second_request_is_served_from_the_cache(app):
 ])
 def test_bad_parameters(client, query, param):
     resp = client.get(C + query)
-    assert resp.status_code == 400 and resp.mimetype == PROBLEM
+    assert resp.status_code == 400
+    assert resp.mimetype == PROBLEM
     assert resp.get_json()["parameter"] == param
 
 
 def test_unknown_role_and_ladder(client):
     body = client.get(f"{C}.svg?view=focus&focus=acount-manager").get_json()
-    assert body["status"] == 404 and "account-manager" in body["suggestions"]
+    assert body["status"] == 404
+    assert "account-manager" in body["suggestions"]
     resp = client.get("/ladders/nope/chart.svg")
-    assert resp.status_code == 404 and resp.mimetype == PROBLEM
+    assert resp.status_code == 404
+    assert resp.mimetype == PROBLEM
     resp = client.get(f"{C}.svg?view=path&from=vp-of-account-management&to=account-manager")
-    assert resp.status_code == 404 and resp.get_json()["type"].endswith("no-path")
+    assert resp.status_code == 404
+    assert resp.get_json()["type"].endswith("no-path")
 
 
 def test_too_large_is_422():
@@ -129,11 +138,13 @@ def test_too_large_is_422():
     app = create_app({"TESTING": True, "GRAPHS": str(_bundled("graphs")),
                       "MAX_CHART_ROLES": 3})
     resp = app.test_client().get(f"{C}.svg")
-    assert resp.status_code == 422 and resp.mimetype == PROBLEM
+    assert resp.status_code == 422
+    assert resp.mimetype == PROBLEM
     assert "render-failed" in resp.get_json()["type"]
     # the ladder page still shows, with a notice instead of the diagram
     page = app.test_client().get("/ladders/account-management")
-    assert page.status_code == 200 and b"cannot be drawn" in page.data
+    assert page.status_code == 200
+    assert b"cannot be drawn" in page.data
 
 
 def test_timeout_is_504():
@@ -143,7 +154,8 @@ def test_timeout_is_504():
     app = create_app({"TESTING": True, "GRAPHS": str(_bundled("graphs")),
                       "GRAPHVIZ_TIMEOUT": 1e-6})
     resp = app.test_client().get(f"{C}.png?view=reporting&rankdir=LR")
-    assert resp.status_code == 504 and resp.get_json()["type"].endswith("render-timeout")
+    assert resp.status_code == 504
+    assert resp.get_json()["type"].endswith("render-timeout")
 
 
 def test_missing_graphviz_is_503(monkeypatch):
@@ -154,7 +166,8 @@ def test_missing_graphviz_is_503(monkeypatch):
     app = create_app({"TESTING": True, "GRAPHS": str(_bundled("graphs"))})
     c = app.test_client()
     resp = c.get(f"{C}.pdf")
-    assert resp.status_code == 503 and resp.mimetype == PROBLEM
+    assert resp.status_code == 503
+    assert resp.mimetype == PROBLEM
     org = c.get("/orgs/agency/chart.png")  # PNG org charts are still drawn by Graphviz
     assert org.status_code == 503
     assert org.get_json()["type"].endswith("render-unavailable")
@@ -170,4 +183,5 @@ def test_missing_graphviz_is_503(monkeypatch):
 ])
 def test_weird_chart_requests(client, url):
     resp = client.get(url)
-    assert 400 <= resp.status_code < 500 and resp.mimetype == PROBLEM
+    assert 400 <= resp.status_code < 500
+    assert resp.mimetype == PROBLEM

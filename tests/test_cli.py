@@ -41,7 +41,8 @@ def test_help_lists_the_commands(cli):
 def test_roles_table_and_json(cli):
     res = cli("roles")
     assert res.exit_code == 0
-    assert "account-manager" in res.output and "Account Manager" in res.output
+    assert "account-manager" in res.output
+    assert "Account Manager" in res.output
     da = cli("roles", "--lang", "da")
     assert "Kundechef" in da.output
     data = json.loads(cli("roles", "--json").output)
@@ -57,7 +58,8 @@ def test_next_by_title_in_danish(cli):
     assert {n["id"] for n in data["next"]} == {
         "lead-account-manager", "director-of-account-management", "account-executive"}
     table = cli("next", "Account Manager", "--kind", "promotion").output
-    assert "Lead Account Manager" in table and "Account Executive" not in table
+    assert "Lead Account Manager" in table
+    assert "Account Executive" not in table
 
 
 def test_next_unknown_role_is_a_clean_error(cli):
@@ -86,7 +88,8 @@ def test_path_by_years_on_another_folder(cli, eng_dir):
               "--by", "years", "--json")
     assert json.loads(res.output)["paths"][0]["total_years"] == 5
     env = cli("path", "junior-engineer", "director", env={"ORGPATH_GRAPHS": str(eng_dir)})
-    assert env.exit_code == 0 and "Director of Engineering" in env.output
+    assert env.exit_code == 0
+    assert "Director of Engineering" in env.output
 
 
 def test_no_path_is_a_clean_error(cli, eng_dir):
@@ -113,7 +116,8 @@ def test_validate_ok_warning_and_error(cli, tmp_path):
     assert cli("validate").exit_code == 0
     good = DATA / "ladder-engineering.yaml"
     res = cli("validate", str(good))
-    assert res.exit_code == 0 and res.output.strip() == f"{good}: ok"
+    assert res.exit_code == 0
+    assert res.output.strip() == f"{good}: ok"
     warn = tmp_path / "warn.yaml"
     warn.write_text("id: w\ntitle: W\nroles:\n  - {id: a, title: A, level: 1}\n"
                     "  - {id: b, title: B, level: 2}\nmoves:\n  - {from: a, to: b}\n")
@@ -127,7 +131,8 @@ def test_validate_ok_warning_and_error(cli, tmp_path):
     assert f"{bad}:4:5: error: role 'a': missing required field 'level'" in res.output
     assert "1 of 2 files rejected" in res.output
     report = json.loads(cli("validate", "--json", str(bad)).output.split("\n1 of")[0])
-    assert report[0]["ok"] is False and report[0]["diagnostics"][0]["line"] == 4
+    assert report[0]["ok"] is False
+    assert report[0]["diagnostics"][0]["line"] == 4
 
 
 def test_validate_knows_org_files_and_manifests(cli, tmp_path):
@@ -138,7 +143,8 @@ def test_validate_knows_org_files_and_manifests(cli, tmp_path):
     assert any(p.endswith(".org.yaml") for p in yamls)
     res = cli("validate", *yamls, str(graphs / "agency.csv"))
     assert res.exit_code == 0, res.output
-    assert "agency.org.yaml: ok" in res.output and "agency.csv: ok" in res.output
+    assert "agency.org.yaml: ok" in res.output
+    assert "agency.csv: ok" in res.output
     bad = tmp_path / "team.org.yaml"
     bad.write_text("- not a mapping\n")
     res = cli("validate", str(bad))

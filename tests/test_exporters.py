@@ -98,7 +98,8 @@ def test_json_reads_back(G, case):
     data = json.loads(render(G, case, "json"))
     H = nx.node_link_graph(data, edges="edges")
     c = chart(G, case)
-    assert H.is_directed() and H.is_multigraph()
+    assert H.is_directed()
+    assert H.is_multigraph()
     assert sorted(H.nodes) == sorted(c.roles)
     assert sorted((u, v, d["kind"]) for u, v, d in H.edges(data=True)) == drawn_edges(G, case)
     assert data["graph"]["view"] == c.view
@@ -113,27 +114,34 @@ def test_mermaid_contains_every_role(G, case):
     # no label can close its node: quotes appear only around labels
     for line in mmd.splitlines()[2:]:
         assert line.count('"') in (0, 2)
-    assert "<script>" not in mmd and '"]; evil' not in mmd
+    assert "<script>" not in mmd
+    assert '"]; evil' not in mmd
 
 
 def test_mermaid_path_and_reporting_edges(G):
     mmd = render(G, "path", "mmd").decode()
-    assert mmd.count("==>") == 3 and "==>|1|" in mmd and "class " in mmd
+    assert mmd.count("==>") == 3
+    assert "==>|1|" in mmd
+    assert "class " in mmd
     rep = render(G, "reporting", "mmd").decode()
-    assert rep.count(" --- ") == 5 and rep.count(" -.-> ") == 1
+    assert rep.count(" --- ") == 5
+    assert rep.count(" -.-> ") == 1
 
 
 def test_exports_follow_the_language(G):
     H = nx.read_graphml(io.BytesIO(render(G, "ladder", "graphml", lang="da")))
-    assert H.nodes["trainee"]["label"] == "Elev" and H.nodes["trainee"]["title_en"] == "Trainee"
+    assert H.nodes["trainee"]["label"] == "Elev"
+    assert H.nodes["trainee"]["title_en"] == "Trainee"
     assert "Elev" in render(G, "ladder", "mmd", lang="da").decode()
 
 
 def test_flattened_role_attributes(G):
     H = drawn_graph(G, chart(G, "path"))
     t = H.nodes["trainee"]
-    assert t["salary_currency"] == "DKK" and t["salary_min"] == 300000.0
-    assert t["reports_to"] == "lead" and t["onpath"] is True
+    assert t["salary_currency"] == "DKK"
+    assert t["salary_min"] == 300000.0
+    assert t["reports_to"] == "lead"
+    assert t["onpath"] is True
     assert H.nodes["specialist"]["dotted_lines"] == "coach"
     steps = sorted(d["step"] for _, _, d in H.edges(data=True) if d.get("onpath"))
     assert steps == [1, 2, 3]
@@ -144,7 +152,8 @@ def test_second_render_costs_no_graphviz_call(G):
     first = render_chart(G, "ladder", "svg", runner=r)
     second = render_chart(G, "ladder", "svg", runner=r)
     assert first == second
-    assert r.stats.calls == 1 and r.stats.hits == 1
+    assert r.stats.calls == 1
+    assert r.stats.hits == 1
     render_chart(G, "ladder", "png", runner=r)
     assert r.stats.calls == 2
     for fmt in ("dot", "json", "graphml", "mmd"):  # no Graphviz at all

@@ -37,7 +37,8 @@ def test_svg_is_xml_and_second_render_is_cached():
     assert first == second
     s = r.stats
     assert (s.calls, s.hits, s.misses) == (1, 1, 1)
-    assert s.cached_items == 1 and s.cached_bytes == len(first)
+    assert s.cached_items == 1
+    assert s.cached_bytes == len(first)
 
 
 def test_cache_key_includes_format_and_engine():
@@ -46,7 +47,8 @@ def test_cache_key_includes_format_and_engine():
     r.render(SMALL, "svg", "neato")
     r.render(SMALL, "plain")
     r.render(SMALL + " ", "svg")  # another source
-    assert r.stats.calls == 4 and r.stats.hits == 0
+    assert r.stats.calls == 4
+    assert r.stats.hits == 0
 
 
 @pytest.mark.parametrize("fmt,check", [
@@ -159,7 +161,8 @@ def test_cache_off():
     r = Runner(cache_bytes=0)
     r.render(SMALL)
     r.render(SMALL)
-    assert r.stats.calls == 2 and r.stats.cached_items == 0
+    assert r.stats.calls == 2
+    assert r.stats.cached_items == 0
 
 
 def test_disk_cache_is_shared(tmp_path):
@@ -167,9 +170,11 @@ def test_disk_cache_is_shared(tmp_path):
     out = a.render(SMALL, "png")
     b = Runner(cache_dir=tmp_path)
     assert b.render(SMALL, "png") == out
-    assert b.stats.calls == 0 and b.stats.disk_hits == 1
+    assert b.stats.calls == 0
+    assert b.stats.disk_hits == 1
     assert b.render(SMALL, "png") == out  # now from memory
-    assert b.stats.disk_hits == 1 and b.stats.hits == 2
+    assert b.stats.disk_hits == 1
+    assert b.stats.hits == 2
     assert not list(tmp_path.rglob(".tmp-*"))
 
 
@@ -180,7 +185,8 @@ def test_clear_and_reset():
     r.render(SMALL)
     assert r.stats.calls == 2
     r.reset_stats()
-    assert r.stats.calls == 0 and r.stats.cached_items == 1
+    assert r.stats.calls == 0
+    assert r.stats.cached_items == 1
 
 
 def test_default_runner_and_version():

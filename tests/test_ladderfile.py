@@ -59,7 +59,8 @@ def test_good_file_gives_a_ladder_and_no_diagnostics():
 def test_bundled_ladder_is_clean():
     ladder, diags = read_ladder(default_graphs_dir() / "account-management.yaml")
     assert [str(d) for d in diags] == []
-    assert ladder is not None and len(ladder.roles) >= 7
+    assert ladder is not None
+    assert len(ladder.roles) >= 7
 
 
 def test_json_with_the_same_structure_is_accepted(tmp_path):
@@ -67,7 +68,8 @@ def test_json_with_the_same_structure_is_accepted(tmp_path):
     path = tmp_path / "demo.json"
     path.write_text(json.dumps(data, indent=2))
     ladder, diags = read_ladder(path)
-    assert diags == [] and ladder.id == "demo"
+    assert diags == []
+    assert ladder.id == "demo"
 
 
 def test_json_syntax_error_names_line_and_column(tmp_path):
@@ -252,7 +254,8 @@ def test_lateral_moves_do_not_count_as_cycles():
           - {from: a, to: c}
           - {from: b, to: c}
         """)
-    assert ladder is not None and diags == []
+    assert ladder is not None
+    assert diags == []
 
 
 def test_reporting_cycle_is_named():

@@ -56,8 +56,10 @@ def check_common(T, L):
             assert x2 >= x1 + L.boxes[a].width + min(HGAP, ASSISTANT_GAP) - EPS, (a, b)
     # inside the drawing
     for b in L.boxes.values():
-        assert b.x >= -EPS and b.y >= -EPS
-        assert b.x + b.width <= L.width + EPS and b.y + b.height <= L.height + EPS
+        assert b.x >= -EPS
+        assert b.y >= -EPS
+        assert b.x + b.width <= L.width + EPS
+        assert b.y + b.height <= L.height + EPS
     # one connector per reporting line
     assert sorted((u, v) for u, v, _ in L.edges) == sorted(T.edges())
 
@@ -108,7 +110,8 @@ def test_compact_layout_properties(data):
         kids = list(T.successors(v))
         if len(kids) >= 2 and all(T.out_degree(k) == 0 for k in kids):
             ys = [L.boxes[k].y for k in kids]
-            assert ys == sorted(ys) and len(set(ys)) == len(ys)  # one column, in order
+            assert ys == sorted(ys)
+            assert len(set(ys)) == len(ys)  # one column, in order
             for k in kids:
                 assert k in L.stacked
                 assert abs(L.boxes[k].x - (L.boxes[v].x + INDENT)) < EPS

@@ -108,7 +108,8 @@ def test_json_positions_and_people(agency):
     assert data["org"] == {"id": "agency", "title": "Nordlys & Partners"}
     assert len(data["boxes"]) == len(agency)
     b = next(b for b in data["boxes"] if b["id"] == "a05")
-    assert b["assistant"] and b["url"] == "/p/a05"
+    assert b["assistant"]
+    assert b["url"] == "/p/a05"
     assert {"x", "y", "width", "height", "name", "title", "role"} <= set(b)
     assert any(b["stacked"] for b in data["boxes"])
     assert len(data["dotted"]) == 2
@@ -116,7 +117,8 @@ def test_json_positions_and_people(agency):
 
 def test_dot_and_png_and_pdf(agency):
     dot = org_chart(agency, "dot").decode()
-    assert dot.startswith("digraph org {") and dot.count('!"') == len(agency)
+    assert dot.startswith("digraph org {")
+    assert dot.count('!"') == len(agency)
     assert org_chart(agency, "png", root="a03").startswith(b"\x89PNG")
     assert org_chart(agency, "pdf", root="a03").startswith(b"%PDF")
 
@@ -152,7 +154,8 @@ def test_paged_pdf(agency):
     walk(top)
     assert len(titles) == len(managers)
     first = reader.pages[0].extract_text()
-    assert "Oliver Hughes" in first and "page 2" in first
+    assert "Oliver Hughes" in first
+    assert "page 2" in first
     second = reader.pages[1].extract_text()
     assert "↑ manager · page 1" in second
 
@@ -190,5 +193,6 @@ def test_big_svg_drawn_in_parts_is_the_same_drawing(agency, ladder, monkeypatch,
     split = org_chart(agency, "svg", ladder_graph=ladder, link=link, route="graphviz")
     assert split != whole  # it really was drawn in parts
     a, b = drawing(whole), drawing(split)
-    assert b["boxes"] == len(agency) and b["unique_ids"]
+    assert b["boxes"] == len(agency)
+    assert b["unique_ids"]
     assert a == b

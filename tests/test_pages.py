@@ -48,12 +48,15 @@ def test_index_lists_ladders_with_thumbnail_and_count(client):
     assert "7 roles" in body
     assert "/ladders/account-management/chart.svg" in body
     body = text(client.get("/?lang=da"))
-    assert "Kundeforvaltning" in body and "7 roller" in body
+    assert "Kundeforvaltning" in body
+    assert "7 roller" in body
 
 
 def test_ladder_page_has_inline_diagram_table_and_exports(client):
     body = text(client.get(f"{L}?lang=en"))
-    assert "<svg" in body and "<?xml" not in body and "data-zoom" in body
+    assert "<svg" in body
+    assert "<?xml" not in body
+    assert "data-zoom" in body
     assert 'href="/ladders/account-management/roles/account-manager"' in body
     for fmt in ("svg", "png", "pdf", "dot", "json", "graphml", "mmd"):
         assert f"chart.{fmt}?" in body
@@ -70,11 +73,14 @@ def test_role_page_english(client):
     assert "45,000–85,000 USD per year" in body
     assert "Indeed.com" in body
     # next roles with years, previous roles, reporting chain, focus diagram, plan form
-    assert 'id="next-roles"' in body and "Director of Account Management" in body
-    assert 'id="previous-roles"' in body and "Associate Account Manager" in body
+    assert 'id="next-roles"' in body
+    assert "Director of Account Management" in body
+    assert 'id="previous-roles"' in body
+    assert "Associate Account Manager" in body
     assert 'class="chain"' in body
     # the planner proposes the next role up, not the top
-    assert 'name="to"' in body and 'value="lead-account-manager" selected' in body
+    assert 'name="to"' in body
+    assert 'value="lead-account-manager" selected' in body
     assert body.count("<svg") == 1
 
 
@@ -82,7 +88,8 @@ def test_role_page_danish_shows_kundechef(client):
     resp = client.get(f"{L}/roles/account-manager?lang=da")
     body = text(resp)
     assert "<h1><bdi>Kundechef</bdi></h1>" in body
-    assert "Næste roller" in body and "Tidligere roller" in body
+    assert "Næste roller" in body
+    assert "Tidligere roller" in body
     assert "45.000–85.000 USD om året" in body
     assert "Direktør for kundeforvaltning" in body
     assert "Spor: Kundeforvaltning" in body  # the track's Danish title, not its id
@@ -97,11 +104,14 @@ def test_role_named_by_title_redirects_to_id(client):
 def test_path_page_shows_best_and_alternatives(client):
     body = text(client.get(f"{L}/path?from=assistant-account-manager"
                            f"&to=vp-of-account-management&lang=en"))
-    assert "Best path" in body and "Alternative 1" in body
+    assert "Best path" in body
+    assert "Alternative 1" in body
     assert body.count('class="path-result"') <= 5
     assert 'class="node role onpath"' in body  # the best path highlighted inline
-    assert "Skills to gain" in body and "Cumulative" in body
-    assert "view=path" in body and "alt=1" in body
+    assert "Skills to gain" in body
+    assert "Cumulative" in body
+    assert "view=path" in body
+    assert "alt=1" in body
 
 
 def test_path_page_accepts_titles_and_years(client):
@@ -123,7 +133,8 @@ def test_path_page_bad_by_is_a_friendly_400(client):
 
 def test_reporting_page(client):
     body = text(client.get(f"{L}/reporting?lang=en"))
-    assert 'class="tree"' in body and "<svg" in body
+    assert 'class="tree"' in body
+    assert "<svg" in body
 
 
 def test_search_single_exact_hit_redirects(client):
@@ -136,7 +147,8 @@ def test_search_single_exact_hit_redirects(client):
 
 def test_search_lists_partial_hits_in_either_language(client):
     body = text(client.get("/search?q=kunde&lang=da"))
-    assert "Assisterende kundechef" in body and "Ledende kundechef" in body
+    assert "Assisterende kundechef" in body
+    assert "Ledende kundechef" in body
     body = text(client.get("/search?q=account+man&lang=en"))
     assert "Lead Account Manager" in body
 
@@ -167,7 +179,8 @@ def test_accept_language_header(client):
 
 def test_unknown_lang_on_a_page_falls_back(client):
     resp = client.get("/?lang=xx")
-    assert resp.status_code == 200 and "Set-Cookie" not in resp.headers
+    assert resp.status_code == 200
+    assert "Set-Cookie" not in resp.headers
 
 
 def test_switcher_keeps_the_query(client):
@@ -209,14 +222,16 @@ def test_weird_inputs_never_500(client, url):
 
 def test_post_to_a_page_is_405_not_500(client):
     resp = client.post("/")
-    assert resp.status_code == 405 and "GET" in resp.headers["Allow"]
+    assert resp.status_code == 405
+    assert "GET" in resp.headers["Allow"]
 
 
 def test_static_assets(client):
     assert client.get("/static/orgpath.css").status_code == 200
     assert client.get("/static/orgpath.js").status_code == 200
     resp = client.get("/static/svg-pan-zoom.min.js")
-    assert resp.status_code == 200 and b"svg-pan-zoom v3" in resp.data
+    assert resp.status_code == 200
+    assert b"svg-pan-zoom v3" in resp.data
     assert client.get("/static/svg-pan-zoom.LICENSE").status_code == 200
 
 

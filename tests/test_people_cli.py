@@ -69,7 +69,8 @@ def test_chain_and_reports(run):
     r = run("people", "chain", "a12", "--people", AGENCY)
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[2].split()[0] == "a12" and lines[-1].split()[0] == "a01"
+    assert lines[2].split()[0] == "a12"
+    assert lines[-1].split()[0] == "a01"
     assert "Account Manager" in lines[2]  # the ladder role's title
     r = run("people", "reports", "a08", "--people", AGENCY, "--json")
     assert [p["id"] for p in json.loads(r.stdout)["reports"]] == ["a11", "a12", "a13", "a14"]

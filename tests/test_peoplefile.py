@@ -90,14 +90,18 @@ def test_json_plain_list(tmp_path):
     p = write(tmp_path, '[{"id": 1, "name": "A"}, {"id": 2, "name": "B", "reports_to": 1}]',
               "x.people.json")
     org, diags = read_org(p)
-    assert diags == [] and [q.manager_id for q in org.people] == [None, "1"]
+    assert diags == []
+    assert [q.manager_id for q in org.people] == [None, "1"]
 
 
 def test_json_errors(tmp_path):
     org, diags = read_org(write(tmp_path, '{"people": [\n{"id": 1,}]}', "x.people.json"))
-    assert org is None and diags[0].line == 2 and "not valid JSON" in diags[0].message
+    assert org is None
+    assert diags[0].line == 2
+    assert "not valid JSON" in diags[0].message
     org, diags = read_org(write(tmp_path, '{"folk": []}', "y.people.json"))
-    assert org is None and "list of people" in diags[0].message
+    assert org is None
+    assert "list of people" in diags[0].message
 
 
 def test_every_error_with_its_row():
@@ -122,7 +126,8 @@ def test_unknown_manager_suggests_close_ids(tmp_path):
 
 def test_missing_required_column(tmp_path):
     _, diags = read_org(write(tmp_path, "id,name,boss_name\n1,Ann,\n"))
-    assert diags[0].line == 1 and diags[0].severity == ERROR
+    assert diags[0].line == 1
+    assert diags[0].severity == ERROR
     assert diags[0].message.startswith("missing required column 'manager_id' (accepted names")
     assert messages(diags, WARNING) == [(1, "unknown column 'boss_name' ignored")]
 
@@ -162,14 +167,16 @@ def test_empty_and_header_only(tmp_path):
 
 def test_missing_file(tmp_path):
     org, diags = read_org(tmp_path / "nope.csv")
-    assert org is None and "cannot read file" in diags[0].message
+    assert org is None
+    assert "cannot read file" in diags[0].message
 
 
 def test_first_fifty_errors_then_a_count(tmp_path):
     rows = "".join(f"{i},P{i},missing\n" for i in range(60))
     _, diags = read_org(write(tmp_path, "id,name,manager_id\n" + rows))
     assert len(diags) == MAX_SHOWN + 1
-    assert diags[-1].message == "... and 10 more errors" and diags[-1].line is None
+    assert diags[-1].message == "... and 10 more errors"
+    assert diags[-1].line is None
     assert diags[0].line == 2
 
 
@@ -212,12 +219,13 @@ def test_manifest(tmp_path):
     write(tmp_path, "id,name,manager_id\n1,A,\n", "team.csv")
     write(tmp_path, "title: The Team\nladder: account-management\n", "team.org.yaml")
     org, diags = read_org(tmp_path / "team.csv")
-    assert diags == [] and (org.id, org.title, org.ladder) == (
-        "team", "The Team", "account-management")
+    assert diags == []
+    assert (org.id, org.title, org.ladder) == ( "team", "The Team", "account-management")
     assert load_manifest(tmp_path / "team.org.yaml")["ladder"] == "account-management"
     write(tmp_path, "title: [unclosed\n", "team.org.yaml")
     org, diags = read_org(tmp_path / "team.csv")
-    assert org is None and diags[0].file.endswith("team.org.yaml")
+    assert org is None
+    assert diags[0].file.endswith("team.org.yaml")
     assert load_manifest(tmp_path / "team.org.yaml") == {}
 
 
@@ -227,7 +235,8 @@ def test_bundled_sample_org_loads_clean(ladder):
         path = GRAPHS / "agency.csv"
     org, diags = read_org(path, ladder)
     assert diags == []
-    assert 35 <= len(org.people) <= 45 and org.ladder == "account-management"
+    assert 35 <= len(org.people) <= 45
+    assert org.ladder == "account-management"
     assert sum(p.assistant for p in org.people) == 1
     assert sum(p.vacant for p in org.people) == 1
     assert sum(bool(p.dotted_managers) for p in org.people) >= 2

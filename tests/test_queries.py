@@ -141,12 +141,14 @@ def test_path_steps_carry_years_skills_and_salary(eng):
     assert p.skills_gained == ("design", "mentoring", "people-management")
     assert p.steps[0].requires == ("design",)
     assert p.steps[0].salary_change == 600000 - 450000
-    assert p.salary_change == 900000 - 450000 and p.currency == "DKK"
+    assert p.salary_change == 900000 - 450000
+    assert p.currency == "DKK"
 
 
 def test_salary_change_unknown_across_currencies(eng):
     p = q.shortest_path(eng, "engineering-manager", "director")
-    assert p.salary_change is None and p.steps[0].salary_change is None
+    assert p.salary_change is None
+    assert p.steps[0].salary_change is None
 
 
 def test_no_path_and_bad_arguments(eng):
@@ -157,7 +159,8 @@ def test_no_path_and_bad_arguments(eng):
     with pytest.raises(ValueError, match="k must be at least 1"):
         q.career_paths(eng, "junior-engineer", "director", k=0)
     same = q.career_paths(eng, "engineer", "engineer")
-    assert same[0].roles == ["engineer"] and same[0].total_years == 0
+    assert same[0].roles == ["engineer"]
+    assert same[0].total_years == 0
 
 
 def test_reporting_chain_and_reports(am, eng):
@@ -182,7 +185,8 @@ def test_entry_top_level_and_track(eng, am):
     assert levels[4] == ["engineering-manager", "principal-engineer"]
     tracks = q.roles_by_track(eng)
     assert tracks["quality"] == ["qa-engineer"]
-    assert "quality" in tracks and None in tracks
+    assert "quality" in tracks
+    assert None in tracks
 
 
 def test_every_bundled_role_has_a_way_up_but_the_top(am):

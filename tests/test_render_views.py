@@ -87,8 +87,10 @@ def test_one_box_per_role(G, view, kw, roles):
 def test_accessible_title_desc_and_node_titles(G, view, kw, roles):
     root = svg_of(G, view, **kw)
     first, second = list(root)[:2]
-    assert first.tag == f"{SVG}title" and first.text
-    assert second.tag == f"{SVG}desc" and f"{len(roles)} roles" in second.text
+    assert first.tag == f"{SVG}title"
+    assert first.text
+    assert second.tag == f"{SVG}desc"
+    assert f"{len(roles)} roles" in second.text
     for g in groups(root, "node") + groups(root, "edge") + groups(root, "cluster"):
         assert title(g)
         assert not re.search(r"\b([nl]\d+|cluster_t?\d+)\b", title(g))
@@ -99,14 +101,15 @@ def test_accessible_title_desc_and_node_titles(G, view, kw, roles):
 def test_ladder_layout(G):
     chart = ladder_view(G)
     dot = chart.dot
-    assert "rankdir=BT" in dot and "newrank=true" in dot
+    assert "rankdir=BT" in dot
+    assert "newrank=true" in dot
     # one rank=same row per level, with its level label
     assert len(re.findall(r"\{ rank=same; l\d+;", dot)) == 4
     assert dot.count("subgraph cluster_t") == 2  # tracks craft and people
     # the lateral move is drawn once, both ways, dashed
     laterals = [e for e in chart.edges if e.kind == "lateral"]
-    assert len(laterals) == 1 and (laterals[0].source, laterals[0].target) == ("specialist",
-                                                                               "coach")
+    assert len(laterals) == 1
+    assert (laterals[0].source, laterals[0].target) == ("specialist", "coach")
     assert len(re.findall(r"dir=both", dot)) == 1
     assert "Level 4" in text(svg_of(G))
     assert "promotion" in text(svg_of(G))  # the legend
@@ -156,7 +159,8 @@ def test_path_along_a_lateral_move_against_its_declared_direction():
 
 def test_only_path_draws_only_path_edges(G):
     chart = path_view(G, PATH, only_path=True)
-    assert all(e.onpath for e in chart.edges) and len(chart.edges) == 3
+    assert all(e.onpath for e in chart.edges)
+    assert len(chart.edges) == 3
 
 
 def test_path_years_unknown(G):
@@ -208,7 +212,8 @@ def test_reporting_lines(G):
     edges = groups(root, "reporting")
     primary = [g for g in edges if "reports_to" in classes(g)]
     dotted = [g for g in edges if "dotted" in classes(g)]
-    assert len(primary) == 5 and len(dotted) == 1
+    assert len(primary) == 5
+    assert len(dotted) == 1
     assert title(dotted[0]) == f"Specialist → {EVIL}"
     assert all(p.get("stroke-dasharray") for g in dotted for p in g.iter(f"{SVG}path"))
     assert not any(p.get("stroke-dasharray") for g in primary for p in g.iter(f"{SVG}path"))
@@ -224,7 +229,8 @@ def test_reporting_lines(G):
 def test_danish(G):
     root = svg_of(G, "ladder", lang="da")
     assert {"Elev", "Træner", "Teamleder", "Fagchef", "Skript & co"} <= set(role_names(root))
-    assert "Niveau 1" in text(root) and "forfremmelse" in text(root)
+    assert "Niveau 1" in text(root)
+    assert "forfremmelse" in text(root)
     assert "Karrierestige: Tegnedemo" == list(root)[0].text
 
 
@@ -273,7 +279,8 @@ def test_broken_link_function(G):
 
 def test_injection_titles_are_literal_text(G):
     chart = ladder_view(G)
-    assert EVIL not in chart.dot and "<script>" not in chart.dot
+    assert EVIL not in chart.dot
+    assert "<script>" not in chart.dot
     assert not re.search(r"^\s*(evil|x)\b", chart.dot, re.M)
     ids = set(re.findall(r"^\s+([A-Za-z_]\w*) \[", chart.dot, re.M))
     assert all(re.fullmatch(r"[nl]\d+|graph|node|edge", i) for i in ids)
@@ -281,7 +288,8 @@ def test_injection_titles_are_literal_text(G):
     texts = {title(g): text(g) for g in groups(root, "role")}
     assert texts[EVIL].startswith(EVIL)
     assert texts[SCRIPT].startswith(SCRIPT)
-    assert not list(root.iter("script")) and not list(root.iter(f"{SVG}script"))
+    assert not list(root.iter("script"))
+    assert not list(root.iter(f"{SVG}script"))
     # canonical DOT shows no node but ours
     canon = subprocess.run(["dot", "-Tcanon"], input=chart.dot.encode(), capture_output=True,
                            check=True).stdout.decode()

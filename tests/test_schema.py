@@ -242,7 +242,8 @@ def test_orgpath_loads_the_bundled_ladder_without_diagnostics():
 
     ladder, diags = read_ladder(LADDER_PATH)
     assert [str(d) for d in diags] == []
-    assert ladder is not None and ladder.id == "account-management"
+    assert ladder is not None
+    assert ladder.id == "account-management"
 
 
 # --- the bundled ladder's data -------------------------------------------------------------
@@ -269,7 +270,8 @@ def test_both_articles_are_used(ladder):
 
 def test_every_move_has_years(ladder):
     for m in ladder["moves"]:
-        assert isinstance(m.get("years"), int | float) and m["years"] >= 0, m
+        assert isinstance(m.get("years"), int | float), m
+        assert m["years"] >= 0, m
 
 
 def test_every_role_is_bilingual(ladder):
@@ -277,9 +279,11 @@ def test_every_role_is_bilingual(ladder):
         for field in ("title", "summary"):
             text = r[field]
             assert isinstance(text, dict), (r["id"], field)
-            assert text.get("en", "").strip() and text.get("da", "").strip(), (r["id"], field)
+            assert text.get("en", "").strip(), (r["id"], field)
+            assert text.get("da", "").strip(), (r["id"], field)
         resp = r["responsibilities"]
-        assert resp.get("en") and resp.get("da"), r["id"]
+        assert resp.get("en"), r["id"]
+        assert resp.get("da"), r["id"]
         assert len(resp["en"]) == len(resp["da"]), r["id"]
 
 
@@ -306,7 +310,8 @@ def test_salaries_as_the_articles_state_them(roles):
     assert ARTICLES[0] not in am["source"]
     ae = roles["account-executive"]["salary"]
     assert (ae["currency"], ae["min"], ae["max"], ae["period"]) == ("USD", 57504, 57504, "year")
-    assert "Glassdoor.com" in ae["source"] and "May 2021" in ae["source"]
+    assert "Glassdoor.com" in ae["source"]
+    assert "May 2021" in ae["source"]
     assert 'the article "Account Executive"' in ae["source"]
     assert ARTICLES[1] not in ae["source"]
 
@@ -322,7 +327,9 @@ def test_references_point_at_roles(ladder, roles):
         for manager in r.get("reports_to", []):
             assert manager in roles, (r["id"], manager)
     for m in ladder["moves"]:
-        assert m["from"] in roles and m["to"] in roles and m["from"] != m["to"], m
+        assert m["from"] in roles, m
+        assert m["to"] in roles, m
+        assert m["from"] != m["to"], m
 
 
 def test_promotions_form_a_dag(promotions):
@@ -340,7 +347,8 @@ def test_promotions_go_up_and_laterals_stay_level(ladder, roles):
 
 def test_promotion_path_from_assistant_to_vp(promotions):
     path = nx.shortest_path(promotions, ENTRY, TOP)
-    assert path[0] == ENTRY and path[-1] == TOP
+    assert path[0] == ENTRY
+    assert path[-1] == TOP
     assert nx.has_path(promotions, "account-manager", "director-of-account-management")
     assert promotions.has_edge("account-manager", "director-of-account-management")
 

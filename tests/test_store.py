@@ -58,7 +58,8 @@ def test_broken_edit_keeps_last_good_version(folder):
     health = store.health()
     assert health["status"] == "degraded"
     [problem] = health["errors"]
-    assert problem["file"] == "engineering.yaml" and problem["serving"] == "last good version"
+    assert problem["file"] == "engineering.yaml"
+    assert problem["serving"] == "last good version"
     assert problem["diagnostics"][0]["line"] == 43
     assert "field 'level' must be a whole number" in problem["diagnostics"][0]["text"]
     path.write_text(good.replace("Director of Engineering", "Fixed"))
