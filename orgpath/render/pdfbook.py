@@ -148,13 +148,20 @@ class Canvas:
     strokes: dict[tuple[str, float, bool], list[str]] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)
     links: list[tuple[float, float, float, float, int]] = field(default_factory=list)
+    #: content drawn the same on every page (see :meth:`ops`), added after the page's own
+    tail: str = ""
     _font: tuple[str, float] = ("", 0.0)
     _colour: str = ""
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str | None,
              border: str | None = None, *, width: float = 1.0, dash: bool = False) -> None:
         """A rectangle filled with ``fill`` and/or outlined in ``border`` (``#rrggbb``)."""
-        r = f"{x:.2f} {y:.2f} {w:.2f} {h:.2f} re\n"
+        self.rect_ops(f"{x:.2f} {y:.2f} {w:.2f} {h:.2f} re\n", fill, border, width=width,
+                      dash=dash)
+
+    def rect_ops(self, r: str, fill: str | None, border: str | None = None, *,
+                 width: float = 1.0, dash: bool = False) -> None:
+        """A rectangle given as its path operators (``x y w h re``), made once, drawn often."""
         if fill is not None:
             self.fills.setdefault(fill, []).append(r)
         if border is not None:
@@ -165,6 +172,10 @@ class Canvas:
         """A straight line."""
         self.strokes.setdefault((colour, width, dash), []).append(
             f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l\n")
+
+    def path(self, ops: str, colour: str, *, width: float = 1.0, dash: bool = False) -> None:
+        """Lines given as path operators (``x y m x y l``), made once, drawn often."""
+        self.strokes.setdefault((colour, width, dash), []).append(ops)
 
     def text(self, x: float, y: float, s: str, size: float, *, bold: bool = False,
              colour: str = "#000000", anchor: str = "start") -> None:
@@ -214,8 +225,13 @@ class Canvas:
         self.links.append((x, y, w, h, page))
 
     def content(self, height: float) -> bytes:
-        """The content stream: flip to ``y`` down, fills, borders, lines, then the texts."""
-        out = [f"1 0 0 -1 0 {height:.2f} cm\n"]
+        """The content stream: flip to ``y`` down, :meth:`ops`, then the :attr:`tail`."""
+        return f"1 0 0 -1 0 {height:.2f} cm\n{self.ops()}{self.tail}".encode("ascii")
+
+    def ops(self) -> str:
+        """The drawing as operators: fills, borders, lines, then the texts; every run sets
+        its own colour, width, dash and font, so the result can be any page's tail."""
+        out = []
         for colour, rs in self.fills.items():
             out.append(_rgb(colour) + " rg\n")
             out += rs
@@ -232,7 +248,7 @@ class Canvas:
             out.append("BT\n")
             out += self.texts
             out.append("ET\n")
-        return "".join(out).encode("ascii")
+        return "".join(out)
 
 
 _RGB: dict[str, str] = {}
@@ -309,9 +325,9 @@ class PdfBook:
 
     # -- pages, bookmarks
 
-    def canvas(self) -> Canvas:
-        """An empty page to draw on."""
-        return Canvas(self)
+    def canvas(self, tail: str = "") -> Canvas:
+        """An empty page; ``tail``: operators drawn after its own (:meth:`Canvas.ops`)."""
+        return Canvas(self, tail=tail)
 
     def add_page(self, canvas: Canvas) -> None:
         """Write the next page."""

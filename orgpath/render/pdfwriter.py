@@ -389,7 +389,8 @@ def paged_pdf(
     book = PdfBook(sink, size=(pw, ph), pages=len(pages), title=f"{title} — {w['org_chart']}",
                    lang=lang if _LANG.fullmatch(lang) else "")
     with gc_paused():
-        _draw_pages(book, G, pages, first, geometry=_Geometry(pw, ph, cols, grid_top, top),
+        _draw_pages(book, G, pages, first,
+                    geometry=_Geometry(pw, ph, cols, rows, grid_top, top),
                     lang=lang, ladder_graph=ladder_graph, title=title, date=date)
         step("write")
         book.finish()
@@ -406,6 +407,7 @@ class _Geometry:
     pw: float
     ph: float
     cols: int
+    rows: int
     grid_top: float
     top: float
 
@@ -460,15 +462,43 @@ def _draw_pages(book: PdfBook, G: nx.DiGraph, pages: list[_Page], first: dict[st
             people[v] = hit
         return hit
 
-    def box(pg: Canvas, x: float, y: float, v: str, note: str | None, *,
+    grid = {(i, r): f"{xs[i]:.2f} {grid_top + r * (bh + gy):.2f} {bw:.2f} {bh:.2f} re\n"
+            for i in range(cols) for r in range(geometry.rows)}
+    bx = mid - bw / 2
+    my = top + bh + gy
+    grid[-1, -1] = f"{bx:.2f} {top:.2f} {bw:.2f} {bh:.2f} re\n"  # the manager's manager
+    grid[-1, 0] = f"{bx:.2f} {my:.2f} {bw:.2f} {bh:.2f} re\n"  # the manager
+    connectors: dict[tuple[bool, int], str] = {}
+
+    def lines_of(boss: bool, k: int) -> str:
+        """The connector lines of a page with (or without) a boss and ``k`` reports."""
+        segs = [(mid, top + bh, mid, my)] if boss else []
+        nrows = -(-k // cols)
+        if k:
+            segs.append((mid, my + bh, mid, grid_top + (nrows - 1) * (bh + gy) - gy / 2))
+        for r in range(nrows):
+            n_row = min(cols, k - r * cols)
+            y = grid_top + r * (bh + gy)
+            bus = y - gy / 2
+            segs.append((min(xs[0] + bw / 2, mid), bus, max(xs[n_row - 1] + bw / 2, mid), bus))
+            segs += [(xs[i] + bw / 2, bus, xs[i] + bw / 2, y) for i in range(n_row)]
+        return "".join(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l\n" for x1, y1, x2, y2 in segs)
+
+    def box(pg: Canvas, at: tuple[int, int], x: float, y: float, v: str, note: str | None, *,
             focus: bool = False) -> None:
         texts, fill, vacant = person(v)
         if note:
             texts = [*texts, note]
-        pg.rect(x, y, bw, bh, fill, DOTTED if focus else BORDER, width=2.5 if focus else 1.0,
-                dash=vacant)
+        pg.rect_ops(grid[at], fill, DOTTED if focus else BORDER, width=2.5 if focus else 1.0,
+                    dash=vacant)
         pg.centred(x + bw / 2, y + bh / 2 - (len(texts) - 1) * step / 2 + lift, texts,
                    PAGE_FONT, step, colour=VACANT_TEXT if vacant else "#000000")
+
+    # What every page shows alike: the line under the title, and the legend.
+    fixed = book.canvas()
+    fixed.text(MARGIN, MARGIN + 27, subtitle, 8.5, colour=VACANT_TEXT)
+    _legend(fixed, MARGIN, ph - MARGIN, legend)
+    tail = fixed.ops()
 
     for n, page in enumerate(pages):
         m = page.manager
@@ -477,38 +507,31 @@ def _draw_pages(book: PdfBook, G: nx.DiGraph, pages: list[_Page], first: dict[st
         heading = clean_text(mp.name + (f" — {mp.title}" if mp.title else ""))
         if page.parts > 1:
             heading += f" ({page.part + 1}/{page.parts})"
-        pg = book.canvas()
+        pg = book.canvas(tail)
         pg.text(MARGIN, MARGIN + 12, _short(heading, 110) if len(heading) > 110 else heading,
                 13, bold=True)
-        pg.text(MARGIN, MARGIN + 27, subtitle, 8.5, colour=VACANT_TEXT)
         pg.text(pw - MARGIN, ph - MARGIN, f"{page_word} {n + 1} / {total}", 8, anchor="end")
-        _legend(pg, MARGIN, ph - MARGIN, legend)
-        my = top + bh + gy
         if boss is not None:
             where = f"{page_word} {first[boss] + 1}" if boss in first else w["not_in_pdf"]
-            box(pg, mid - bw / 2, top, boss, boss_note + where)
-            pg.line(mid, top + bh, mid, my, CONNECTOR)
+            box(pg, (-1, -1), bx, top, boss, boss_note + where)
             if boss in first:
-                pg.link(mid - bw / 2, top, bw, bh, first[boss])
-        box(pg, mid - bw / 2, my, m, f"{team_of} {hc[m]:,}", focus=True)
+                pg.link(bx, top, bw, bh, first[boss])
+        box(pg, (-1, 0), bx, my, m, f"{team_of} {hc[m]:,}", focus=True)
         reports = page.reports
-        nrows = -(-len(reports) // cols)
-        if reports:
-            pg.line(mid, my + bh, mid, grid_top + (nrows - 1) * (bh + gy) - gy / 2, CONNECTOR)
-        for r in range(nrows):
-            row = reports[r * cols:(r + 1) * cols]
-            y = grid_top + r * (bh + gy)
-            bus = y - gy / 2
-            pg.line(min(xs[0] + bw / 2, mid), bus, max(xs[len(row) - 1] + bw / 2, mid), bus,
-                    CONNECTOR)
-            for i, v in enumerate(row):
-                x = xs[i]
-                pg.line(x + bw / 2, bus, x + bw / 2, y, CONNECTOR)
-                if succ[v] and v in first:
-                    box(pg, x, y, v, f"{team_of} {hc[v]:,} · {page_word} {first[v] + 1}")
-                    pg.link(x, y, bw, bh, first[v])
-                else:
-                    box(pg, x, y, v, None)
+        key = (boss is not None, len(reports))
+        ops = connectors.get(key)
+        if ops is None:
+            ops = connectors[key] = lines_of(*key)
+        if ops:
+            pg.path(ops, CONNECTOR)
+        for k, v in enumerate(reports):
+            r, i = divmod(k, cols)
+            x, y = xs[i], grid_top + r * (bh + gy)
+            if succ[v] and v in first:
+                box(pg, (i, r), x, y, v, f"{team_of} {hc[v]:,} · {page_word} {first[v] + 1}")
+                pg.link(x, y, bw, bh, first[v])
+            else:
+                box(pg, (i, r), x, y, v, None)
         book.add_page(pg)
         if page.part == 0:
             parent = outline.get(boss, -1) if boss is not None else -1
