@@ -120,7 +120,7 @@ class _Font:
         opts.name_IDs = [0, 1, 2, 3, 4, 5, 6]
         opts.hinting = False
         opts.drop_tables += ["FFTM", "GPOS", "GSUB", "GDEF", "kern"]
-        font = TTFont(str(self.path))
+        font = TTFont(str(self.path), recalcTimestamp=False)  # the same PDF every time
         sub = subset.Subsetter(opts)
         sub.populate(unicodes=[ord(ch) for ch in chars])
         sub.subset(font)
