@@ -33,6 +33,7 @@ nothing but object offsets and bookmark entries stays in memory.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import importlib.util
 import io
@@ -61,37 +62,74 @@ def _pdf_text(s: str) -> str:
     return "<feff" + s.encode("utf-16-be").hex() + ">"
 
 
-class _Font:
-    """One TrueType font: its glyph ids and widths by character, the glyphs used so far."""
+@dataclass(frozen=True)
+class _Metrics:
+    """What a font file says about its glyphs, read once per process."""
 
-    def __init__(self, path: Path, name: str, resource: str) -> None:
-        from fontTools.ttLib import TTFont
+    hex: dict[str, str]  # character -> glyph id, four hex digits
+    width: dict[str, float]  # character -> advance, thousandths of the font size
+    gid_width: dict[int, float]
+    missing_width: float
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap: int
 
-        self.path, self.name, self.resource = path, name, resource
-        f = TTFont(str(path), lazy=True)
+
+@functools.lru_cache(maxsize=4)
+def _metrics(path: Path) -> _Metrics:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as f:
         scale = 1000.0 / f["head"].unitsPerEm
         metrics = f["hmtx"].metrics
         order = f.getGlyphOrder()
         gid = {g: i for i, g in enumerate(order)}
-        self.hex: dict[str, str] = {}
-        self.width: dict[str, float] = {}
-        self.char_of: dict[int, str] = {}
-        for cp, g in f.getBestCmap().items():
-            ch = chr(cp)
-            i = gid[g]
-            self.hex[ch] = f"{i:04x}"
-            self.width[ch] = metrics[g][0] * scale
-        self.gid_width = {gid[g]: metrics[g][0] * scale for g in order}
-        self.missing_width = metrics[order[0]][0] * scale
+        cmap = f.getBestCmap()
         head, hhea = f["head"], f["hhea"]
-        os2 = f["OS/2"] if "OS/2" in f else None
-        self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
-        self.ascent = round(hhea.ascent * scale)
-        self.descent = round(hhea.descent * scale)
-        self.cap = round(getattr(os2, "sCapHeight", hhea.ascent) * scale) if os2 else self.ascent
+        cap = getattr(f["OS/2"], "sCapHeight", hhea.ascent) if "OS/2" in f else hhea.ascent
+        return _Metrics(
+            hex={chr(cp): f"{gid[g]:04x}" for cp, g in cmap.items()},
+            width={chr(cp): metrics[g][0] * scale for cp, g in cmap.items()},
+            gid_width={gid[g]: metrics[g][0] * scale for g in order},
+            missing_width=metrics[order[0]][0] * scale,
+            bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+            ascent=round(hhea.ascent * scale), descent=round(hhea.descent * scale),
+            cap=round(cap * scale))
+
+
+@functools.lru_cache(maxsize=16)
+def _subset(path: Path, chars: frozenset[str]) -> bytes:
+    """The font file cut down to the glyphs of ``chars`` (glyph ids kept)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    opts = subset.Options()
+    opts.retain_gids = True
+    opts.notdef_outline = True
+    opts.layout_features = []
+    opts.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    opts.hinting = False
+    opts.drop_tables += ["FFTM", "GPOS", "GSUB", "GDEF", "kern"]
+    font = TTFont(str(path), recalcTimestamp=False)  # the same PDF every time
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=[ord(ch) for ch in chars])
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    font.close()
+    return buf.getvalue()
+
+
+class _Font:
+    """One font of one PDF: the file's metrics, the strings encoded, the characters used."""
+
+    def __init__(self, path: Path, name: str, resource: str) -> None:
+        self.path, self.name, self.resource = path, name, resource
+        m = self.metrics = _metrics(path)
+        self.hex, self.width, self.missing_width = m.hex, m.width, m.missing_width
         self.used: set[str] = set()
         self.cache: dict[str, tuple[str, float]] = {}
-        f.close()
 
     def encode(self, s: str) -> tuple[str, float]:
         """``s`` as glyph ids in hex and its width in thousandths of the font size."""
@@ -108,29 +146,12 @@ class _Font:
         return code, w
 
     def subset(self) -> tuple[bytes, dict[int, str]]:
-        """The font file cut down to the glyphs used (ids kept), and those glyphs' characters."""
-        from fontTools import subset
-        from fontTools.ttLib import TTFont
-
-        chars = {ch for ch in self.used if ch in self.hex}
-        opts = subset.Options()
-        opts.retain_gids = True
-        opts.notdef_outline = True
-        opts.layout_features = []
-        opts.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-        opts.hinting = False
-        opts.drop_tables += ["FFTM", "GPOS", "GSUB", "GDEF", "kern"]
-        font = TTFont(str(self.path), recalcTimestamp=False)  # the same PDF every time
-        sub = subset.Subsetter(opts)
-        sub.populate(unicodes=[ord(ch) for ch in chars])
-        sub.subset(font)
-        buf = io.BytesIO()
-        font.save(buf)
-        font.close()
+        """The font file cut down to the glyphs used, and those glyphs' characters."""
+        chars = frozenset(ch for ch in self.used if ch in self.hex)
         glyphs: dict[int, str] = {}
         for ch in sorted(chars):
             glyphs.setdefault(int(self.hex[ch], 16), ch)
-        return buf.getvalue(), glyphs
+        return _subset(self.path, chars), glyphs
 
 
 @dataclass
@@ -391,17 +412,18 @@ class PdfBook:
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha1(data).digest()[:6])
         name = f"{tag}+{font.name}"
         t0, cid, desc, file_, tounicode = range(first, first + 5)
-        widths = " ".join(f"{g} [{font.gid_width[g]:.0f}]" for g in sorted(glyphs))
+        widths = " ".join(f"{g} [{font.metrics.gid_width[g]:.0f}]" for g in sorted(glyphs))
         self._obj(t0, f"<< /Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H "
                       f"/DescendantFonts [{cid} 0 R] /ToUnicode {tounicode} 0 R >>")
         self._obj(cid, f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name} "
                        "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
                        f" /FontDescriptor {desc} 0 R /CIDToGIDMap /Identity "
                        f"/DW {font.missing_width:.0f} /W [{widths}] >>")
-        bbox = " ".join(map(str, font.bbox))
+        m = font.metrics
+        bbox = " ".join(map(str, m.bbox))
         self._obj(desc, f"<< /Type /FontDescriptor /FontName /{name} /Flags 32 "
-                        f"/FontBBox [{bbox}] /ItalicAngle 0 /Ascent {font.ascent} "
-                        f"/Descent {font.descent} /CapHeight {font.cap} /StemV 80 "
+                        f"/FontBBox [{bbox}] /ItalicAngle 0 /Ascent {m.ascent} "
+                        f"/Descent {m.descent} /CapHeight {m.cap} /StemV 80 "
                         f"/FontFile2 {file_} 0 R >>")
         self._stream(file_, data, f" /Length1 {len(data)}")
         self._stream(tounicode, _cmap(glyphs).encode("ascii"))
