@@ -37,6 +37,8 @@ import functools
 import hashlib
 import importlib.util
 import io
+import queue
+import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +46,8 @@ from typing import BinaryIO
 
 __all__ = ["Canvas", "PdfBook", "font_files"]
 
+#: PDFs of more pages than this are compressed and written on a second thread.
+_THREAD_PAGES = 64
 #: Distinct strings measured and encoded per font before the cache starts afresh.
 _CACHE_BOUND = 200_000
 
@@ -318,6 +322,48 @@ class PdfBook:
         self._written = 0
         self._items: list[_Item] = []
         self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        # Pages are compressed and written on a second thread (zlib and file writes let go
+        # of the GIL), so drawing the next page overlaps them; small PDFs need no thread.
+        self._queue: queue.Queue | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        if pages > _THREAD_PAGES:
+            self._queue = queue.Queue(maxsize=256)
+            self._thread = threading.Thread(target=self._writer, name="orgpath-pdf-writer",
+                                            daemon=True)
+            self._thread.start()
+
+    def __enter__(self) -> PdfBook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the writer thread (after the pages handed to it); finish calls it too."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _writer(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is None:
+                try:
+                    self._emit(*item)
+                except BaseException as exc:  # handed to the drawing thread by close()
+                    self._error = exc
+
+    def _emit(self, objs: list[tuple[int, str]], num: int, content: bytes) -> None:
+        for n, body in objs:
+            self._obj(n, body)
+        self._stream(num, content)
 
     # -- low level
 
@@ -358,18 +404,25 @@ class PdfBook:
         self._written += 1
         H = self.height
         annots = ""
+        objs: list[tuple[int, str]] = []
         if canvas.links:
             refs = []
             for x, y, w, h, page in canvas.links:
                 n = self._new()
-                self._obj(n, f"<< /Type /Annot /Subtype /Link /Rect [{x:.2f} {H - y - h:.2f} "
-                             f"{x + w:.2f} {H - y:.2f}] /Border [0 0 0] "
-                             f"/Dest [{self.page_ref(page)} /Fit] >>")
+                objs.append((n, f"<< /Type /Annot /Subtype /Link /Rect [{x:.2f} "
+                                f"{H - y - h:.2f} {x + w:.2f} {H - y:.2f}] /Border [0 0 0] "
+                                f"/Dest [{self.page_ref(page)} /Fit] >>"))
                 refs.append(f"{n} 0 R")
             annots = f" /Annots [{' '.join(refs)}]"
-        self._obj(num, f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {self.width:.2f} {H:.2f}]"
-                       f" /Resources 5 0 R /Contents {num + 1} 0 R{annots} >>")
-        self._stream(num + 1, canvas.content(H))
+        objs.append((num, f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {self.width:.2f} "
+                          f"{H:.2f}] /Resources 5 0 R /Contents {num + 1} 0 R{annots} >>"))
+        item = (objs, num + 1, canvas.content(H))
+        if self._queue is None:
+            self._emit(*item)
+            return
+        if self._error is not None:
+            self.close()  # raises the writer's error
+        self._queue.put(item)
 
     def outline(self, title: str, page: int, parent: int = -1, *, open_: bool = False) -> int:
         """A bookmark to ``page`` under bookmark ``parent`` (-1: top level); its handle."""
@@ -385,6 +438,7 @@ class PdfBook:
         """Fonts, bookmarks, page tree, catalog, info and the cross-reference table."""
         if self._written != self.pages:
             raise ValueError(f"{self._written} of {self.pages} pages were written")
+        self.close()
         for bold, font in self.fonts.items():
             self._write_font(self._font_objs[bold], font)
         self._obj(5, "<< /Font << /F1 6 0 R /F2 11 0 R >> >>")

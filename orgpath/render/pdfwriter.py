@@ -388,7 +388,7 @@ def paged_pdf(
     sink = out if out is not None else io.BytesIO()
     book = PdfBook(sink, size=(pw, ph), pages=len(pages), title=f"{title} — {w['org_chart']}",
                    lang=lang if _LANG.fullmatch(lang) else "")
-    with gc_paused():
+    with gc_paused(), book:
         _draw_pages(book, G, pages, first,
                     geometry=_Geometry(pw, ph, cols, rows, grid_top, top),
                     lang=lang, ladder_graph=ladder_graph, title=title, date=date)
