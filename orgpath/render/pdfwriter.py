@@ -1,23 +1,29 @@
-"""Org charts as PDF straight from the layout, through cairo: the whole org, or paged.
+"""Org charts as PDF straight from the layout: the whole org (cairo), or paged (pdfbook).
 
-Why cairo (pycairo): it is C, it writes each page to the output when the page
-is finished (memory stays flat however many pages), it embeds subsets of
+Why cairo (pycairo) for the whole-org page: it is C, it embeds subsets of
 system fonts found by fontconfig (Danish and non-Latin names print), and it
-writes a nested outline (bookmarks) and metadata itself. Measured on the
-development VM with 12 boxes and 36 lines of text a page: about 0.5 ms a page,
-against 5 ms with reportlab's canvas and TrueType font; the Graphviz route
-runs one Graphviz process per page. Cairo 1.16 has no setter for the
-document language, so :func:`set_lang` appends it as a PDF incremental update.
+writes metadata itself. Cairo 1.16 has no setter for the document language, so
+:func:`set_lang` appends it as a PDF incremental update.
+
+Why not cairo for the paged PDF: cairo replays each recorded page through its
+PDF emitter at ``show_page``, about 0.35 ms for a page of ten boxes, which is
+45 s for the 130,000 pages of a 1,000,000-person org. The paged PDF is written
+by :mod:`orgpath.render.pdfbook` instead: each page's content stream is a few
+lines of text built here (the legend, the line under the title, the connector
+shapes and box outlines made once and reused), compressed and written on a
+second thread while the next page is drawn.
 
 * :func:`whole_pdf` — one page the size of the chart, with a title, the date
   and a legend;
 * :func:`paged_pdf` — standard paper (``a4``, ``letter``, ``a3``; portrait or
   landscape), one manager's team a page, depth first: the manager's own
-  manager above (with that page's number), the manager, the direct reports in
-  a grid (a report who manages others shows ``team of N · page P``); a team
-  too big for one page continues on the next pages. Each page has a title
+  manager above (with that page's number, and a link to it), the manager, the
+  direct reports in a grid (a report who manages others shows
+  ``team of N · page P`` and links there); a team too big for one page
+  continues on the next pages (``(2/3)`` in the title). Each page has a title
   (manager, org, date), a page number and a legend; bookmarks nest like the
-  org. The only page cap is the ``max_org_pdf_pages`` setting.
+  org; the PDF has a title and ``/Lang``. With ``out`` it goes to a file page
+  by page. The only page cap is the ``max_org_pdf_pages`` setting.
 
 >>> from orgpath.org import demo_org
 >>> import io, pypdf
