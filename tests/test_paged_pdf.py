@@ -208,3 +208,33 @@ def test_openapi_declares_paper_and_orientation(jc):
     props = doc["components"]["schemas"]["ExportRequest"]["properties"]
     assert props["paper"]["enum"] == ["a4", "letter", "a3"]
     assert props["orientation"]["enum"] == ["landscape", "portrait"]
+
+
+class _FullDisk(io.RawIOBase):
+    """A file that takes ``room`` bytes, then fails as a full disk does."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if len(data) > self.room:
+            raise OSError(28, "No space left on device")
+        self.room -= len(data)
+        return len(data)
+
+
+def tree_org(managers: int) -> Org:
+    people = [Person("m0", "Top Boss")]
+    people += [Person(f"m{i}", f"Manager {i}", f"m{(i - 1) // 3}") for i in range(1, managers)]
+    people += [Person(f"r{i}", f"Report {i}", f"m{i}") for i in range(managers)]
+    return Org("tree", "Tree", tuple(people))
+
+
+def test_a_failed_write_on_the_writer_thread_reaches_the_caller():
+    G = O.org_graph(tree_org(300))  # 300 pages: written on the second thread
+    with pytest.raises(OSError, match="No space left"):
+        paged_pdf(G, out=_FullDisk(50_000))
+    assert len(reader(paged_pdf(G)).pages) == 300
