@@ -54,13 +54,21 @@ def make_csv(folder: Path, n: int) -> Path:
 
 
 def pages_of(path: Path) -> int:
-    """The page count from the page tree's ``/Count`` (near the end; no full parse)."""
+    """The page count from the page tree's root (2 0 R, found through the xref; no full parse)."""
     with open(path, "rb") as fh:
-        fh.seek(max(0, path.stat().st_size - (8 << 20)))
-        tail = fh.read()
-    counts = re.findall(rb"/Type /Pages /Kids \[[^\]]*\] /Count (\d+)", tail)
-    if counts:
-        return int(counts[-1])
+        fh.seek(max(0, path.stat().st_size - 1024))
+        start = re.search(rb"startxref\s+(\d+)", fh.read())
+        if start is not None:
+            fh.seek(int(start.group(1)))
+            head = fh.read(64)
+            m = re.match(rb"xref\n0 \d+\n", head)
+            if m is not None:
+                fh.seek(int(start.group(1)) + m.end() + 2 * 20)
+                fh.seek(int(fh.read(10)))
+                count = re.search(rb"^2 0 obj\n<< /Type /Pages .*? /Count (\d+) >>",
+                                  fh.read(16384), re.S)
+                if count is not None:
+                    return int(count.group(1))
     import pypdf  # a PDF written by another writer (the Graphviz route's pypdf)
 
     return len(pypdf.PdfReader(path).pages)

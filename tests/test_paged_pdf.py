@@ -238,3 +238,16 @@ def test_a_failed_write_on_the_writer_thread_reaches_the_caller():
     with pytest.raises(OSError, match="No space left"):
         paged_pdf(G, out=_FullDisk(50_000))
     assert len(reader(paged_pdf(G)).pages) == 300
+
+
+def test_many_pages_hang_in_a_tree_of_nodes_each_knowing_its_parent():
+    r = reader(paged_pdf(O.org_graph(tree_org(600))))  # more pages than one node holds
+    root = r.trailer["/Root"]["/Pages"]
+    assert root["/Count"] == 600
+    assert len(root["/Kids"]) == 3  # 256 + 256 + 88
+    assert [k.get_object()["/Count"] for k in root["/Kids"]] == [256, 256, 88]
+    for page in r.pages:
+        parent = page["/Parent"].get_object()
+        assert page.indirect_reference in parent["/Kids"]
+        assert parent["/Parent"].get_object() == root
+    assert "page 600 / 600" in r.pages[-1].extract_text()

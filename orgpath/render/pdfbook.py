@@ -46,6 +46,8 @@ from typing import BinaryIO
 
 __all__ = ["Canvas", "PdfBook", "font_files"]
 
+#: Most kids of one node of the page tree.
+_FANOUT = 256
 #: PDFs of more pages than this are compressed and written on a second thread.
 _THREAD_PAGES = 64
 #: Distinct strings measured and encoded per font before the cache starts afresh.
@@ -318,7 +320,15 @@ class PdfBook:
         # 6-15 the two fonts (five objects each), then a page and its content per page.
         self._font_objs = {False: 6, True: 11}
         self._first_page = 16
-        self._next = self._first_page + 2 * pages
+        # The page tree: pages under nodes of at most _FANOUT kids, those under nodes of
+        # their own, up to the root (2 0 R); readers refuse one flat list of 100,000 pages.
+        self._levels: list[int] = []  # node counts per level, from the pages' parents up
+        n = pages
+        while n > _FANOUT:
+            n = -(-n // _FANOUT)
+            self._levels.append(n)
+        self._tree_first = self._first_page + 2 * pages
+        self._next = self._tree_first + sum(self._levels)
         self._written = 0
         self._items: list[_Item] = []
         self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -386,6 +396,28 @@ class PdfBook:
         self._next += 1
         return self._next - 1
 
+    def _node(self, level: int, child: int) -> str:
+        """The reference of the page-tree node at ``level`` over its ``child``-th kid."""
+        if level >= len(self._levels):
+            return "2 0 R"
+        return f"{self._tree_first + sum(self._levels[:level]) + child // _FANOUT} 0 R"
+
+    def _write_page_tree(self) -> None:
+        kids = [self.page_ref(i) for i in range(self.pages)]
+        counts = [1] * self.pages
+        for level, n in enumerate(self._levels):
+            base = self._tree_first + sum(self._levels[:level])
+            refs, sums = [], []
+            for k in range(n):
+                part = slice(k * _FANOUT, (k + 1) * _FANOUT)
+                total = sum(counts[part])
+                self._obj(base + k, f"<< /Type /Pages /Parent {self._node(level + 1, k)} "
+                                    f"/Kids [{' '.join(kids[part])}] /Count {total} >>")
+                refs.append(f"{base + k} 0 R")
+                sums.append(total)
+            kids, counts = refs, sums
+        self._obj(2, f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {self.pages} >>")
+
     def page_ref(self, page: int) -> str:
         """The indirect reference of page ``page`` (0-based)."""
         return f"{self._first_page + 2 * page} 0 R"
@@ -414,7 +446,8 @@ class PdfBook:
                                 f"/Dest [{self.page_ref(page)} /Fit] >>"))
                 refs.append(f"{n} 0 R")
             annots = f" /Annots [{' '.join(refs)}]"
-        objs.append((num, f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {self.width:.2f} "
+        objs.append((num, f"<< /Type /Page /Parent {self._node(0, self._written - 1)} "
+                          f"/MediaBox [0 0 {self.width:.2f} "
                           f"{H:.2f}] /Resources 5 0 R /Contents {num + 1} 0 R{annots} >>"))
         item = (objs, num + 1, canvas.content(H))
         if self._queue is None:
@@ -443,8 +476,7 @@ class PdfBook:
             self._write_font(self._font_objs[bold], font)
         self._obj(5, "<< /Font << /F1 6 0 R /F2 11 0 R >> >>")
         self._write_outline()
-        kids = " ".join(self.page_ref(i) for i in range(self.pages))
-        self._obj(2, f"<< /Type /Pages /Kids [{kids}] /Count {self.pages} >>")
+        self._write_page_tree()
         lang = f" /Lang {_pdf_text(self.lang)}" if self.lang else ""
         self._obj(1, f"<< /Type /Catalog /Pages 2 0 R /Outlines 4 0 R "
                      f"/PageMode /UseOutlines{lang} >>")
