@@ -379,25 +379,36 @@ def paged_pdf(
     grid_top = top + 2 * (bh + gy)
     rows = max(1, int((ph - MARGIN - foot - grid_top + gy) // (bh + gy)))
     step("layout")
+    # One pause for the plan and the drawing: each pause ends in a full collection.
     with gc_paused():
-        pages, first = _plan(G, root, cols * rows)
+        return _write_paged(G, _plan(G, root, cols * rows), max_pages=max_pages,
+                            geometry=_Geometry(pw, ph, cols, rows, grid_top, top), lang=lang,
+                            ladder_graph=ladder_graph, date=date, step=step, out=out)
+
+
+def _write_paged(G: nx.DiGraph, plan: tuple[list[_Page], dict[str, int]], *, max_pages: int,
+                 geometry: _Geometry, lang: str, ladder_graph: nx.MultiDiGraph | None,
+                 date: str | None, step: Callable[[str], None], out: BinaryIO | None) -> bytes:
+    """The planned pages checked against ``max_pages``, drawn and written (see paged_pdf)."""
+    pages, first = plan
     if not pages:
         raise ChartError("nobody in this org has reports, so there are no pages to draw")
     if len(pages) > max_pages:
         raise ChartError(
             f"the PDF would have {len(pages):,} pages, more than the limit of {max_pages:,} "
-            "(setting max_org_pdf_pages); start lower (a root) or draw one chart instead")
+            "(setting max_org_pdf_pages; max_job_pages for export jobs); start lower (a root) "
+            "or draw one chart instead")
     w = words(lang)
     title = clean_text(_org_title(G, w))
     date = clean_text(date or _today())
     step("draw")
     sink = out if out is not None else io.BytesIO()
-    book = PdfBook(sink, size=(pw, ph), pages=len(pages), title=f"{title} — {w['org_chart']}",
+    book = PdfBook(sink, size=(geometry.pw, geometry.ph), pages=len(pages),
+                   title=f"{title} — {w['org_chart']}",
                    lang=lang if _LANG.fullmatch(lang) else "")
-    with gc_paused(), book:
-        _draw_pages(book, G, pages, first,
-                    geometry=_Geometry(pw, ph, cols, rows, grid_top, top),
-                    lang=lang, ladder_graph=ladder_graph, title=title, date=date)
+    with book:
+        _draw_pages(book, G, pages, first, geometry=geometry, lang=lang,
+                    ladder_graph=ladder_graph, title=title, date=date)
         step("write")
         book.finish()
     return b"" if out is not None else sink.getvalue()
@@ -443,6 +454,13 @@ def _draw_pages(book: PdfBook, G: nx.DiGraph, pages: list[_Page], first: dict[st
     step, lift = PAGE_FONT * 1.2, PAGE_FONT * 0.35
     legend = _legend_items(w)
     people: dict[str, tuple[list[str], str, bool]] = {}
+    cleaned: dict[str, str] = {}  # titles (and many names) repeat
+
+    def clean(s: str) -> str:
+        c = cleaned.get(s)
+        if c is None:
+            c = cleaned[s] = clean_text(s)
+        return c
 
     def person(v: str) -> tuple[list[str], str, bool]:
         """A box's name and title lines, its fill and whether the position is vacant."""
@@ -453,7 +471,7 @@ def _draw_pages(book: PdfBook, G: nx.DiGraph, pages: list[_Page], first: dict[st
         name = p.name
         if p.vacant:
             name = vacant_word if name in ("", "Vacant", vacant_word) else f"{vacant_word}: {name}"
-        name = clean_text(name)
+        name = clean(name)
         out_ = [_short(name, limit) if len(name) > limit else name]
         t = p.title
         if not t and p.role:
@@ -461,7 +479,7 @@ def _draw_pages(book: PdfBook, G: nx.DiGraph, pages: list[_Page], first: dict[st
             if t is None:
                 t = roles[p.role] = _role_title(p.role, ladder_graph, lang)
         if t:
-            t = clean_text(t)
+            t = clean(t)
             out_.append(_short(t, limit) if len(t) > limit else t)
         hit = (out_, _colour(p.department, colours), p.vacant)
         if succ[v]:  # managers are drawn on several pages; reports once
