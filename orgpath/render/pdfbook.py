@@ -4,15 +4,17 @@ Why not cairo for the paged PDF: cairo records each page and replays it
 through its PDF emitter at ``show_page``; that costs about 0.35 ms a page
 of ten boxes (0.06 ms for an empty page), which alone is 45 s for the
 130,000 pages of a 1,000,000-person org. Here a page's content stream is a
-few formatted lines of text, compressed, and written to the output at once;
-nothing but object offsets and bookmark entries stays in memory.
+few formatted lines of text, compressed and written to the output on a second
+thread while the next page is drawn; nothing but object offsets and bookmark
+entries stays in memory. Pages hang in a page tree of nodes of at most 256
+kids (readers such as pypdf refuse one flat list of 100,000 pages).
 
 * Text uses DejaVu Sans (and Bold), the copy matplotlib ships (a dependency),
   embedded at the end as a TrueType subset (fontTools) of the glyphs used,
   with widths and a ``ToUnicode`` map (text can be searched and copied).
   Glyphs keep their font ids, so pages are written before the subset is known.
   A character the font lacks prints as its blank glyph, as with cairo.
-* :meth:`PdfBook.text` measures a string once per (string, font) and keeps
+* :meth:`Canvas.text` measures a string once per (string, font) and keeps
   its encoding; the cache is dropped when it grows past a bound.
 * Bookmarks (nested), internal links (``/Dest`` to a page), document title,
   creator and language (``/Lang``), and the bookmarks pane opened.
