@@ -251,3 +251,12 @@ def test_many_pages_hang_in_a_tree_of_nodes_each_knowing_its_parent():
         assert page.indirect_reference in parent["/Kids"]
         assert parent["/Parent"].get_object() == root
     assert "page 600 / 600" in r.pages[-1].extract_text()
+
+
+def test_danish_words_and_language():
+    r = reader(paged_pdf(O.org_graph(small_org()), lang="da"))
+    assert r.trailer["/Root"]["/Lang"] == "da"
+    first = r.pages[0].extract_text()
+    assert "side 1 / 3" in first
+    assert "team på 2 · side 2" in first
+    assert r.metadata.title == "Små & Co — organisationsdiagram"
