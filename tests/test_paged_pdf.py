@@ -7,6 +7,8 @@ fonts' ToUnicode maps), bookmarks, links, metadata.
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -260,3 +262,20 @@ def test_danish_words_and_language():
     assert "side 1 / 3" in first
     assert "team på 2 · side 2" in first
     assert r.metadata.title == "Små & Co — organisationsdiagram"
+
+
+@pytest.mark.parametrize("managers", [3, 300])  # one thread, and the writer thread + page tree
+def test_qpdf_finds_no_error_in_the_structure(tmp_path, managers):
+    """pypdf repairs what it can; qpdf --check reports bad offsets, objects and streams."""
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        pytest.skip("qpdf is not installed (make system-deps installs it)")
+    path = tmp_path / "book.pdf"
+    G = O.org_graph(small_org() if managers == 3 else tree_org(managers))
+    with open(path, "wb") as fh:
+        paged_pdf(G, out=fh)
+    done = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No syntax or stream encoding errors found" in done.stdout
+    assert "WARNING" not in done.stdout + done.stderr
