@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml | system-deps
 # history tests' repositories (orgpath itself reads git through pygit2, not the program).
 # redis-server and nginx run the cluster test (tests/test_cluster.py, docs/deploy.md): the
 # test starts its own on loopback; the packages' system services are not needed.
+# qpdf checks the structure of the PDFs orgpath writes itself (tests/test_paged_pdf.py).
 system-deps:
 	@command -v dot >/dev/null || { $(APT) update -qq && $(APT) install -y -qq graphviz; }
 	@command -v git >/dev/null || { $(APT) update -qq && $(APT) install -y -qq git; }
@@ -32,6 +33,7 @@ system-deps:
 		{ $(APT) update -qq && $(APT) install -y -qq libcairo2-dev pkg-config; }
 	@command -v redis-server >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || \
 		{ $(APT) update -qq && $(APT) install -y -qq redis-server nginx; }
+	@command -v qpdf >/dev/null || { $(APT) update -qq && $(APT) install -y -qq qpdf; }
 
 # Browser tests drive Debian's chromium; the HTTP benchmark uses wrk.
 browser-deps:

@@ -50,7 +50,6 @@ FINAL = ("succeeded", "failed")
 #: How far each drawing stage (``progress`` callbacks of the writers) has come, in percent.
 STAGES = {"queued": 0, "load": 5, "layout": 15, "dot": 35, "draw": 50, "write": 90,
           "done": 100}
-PAPERS = ("a4", "a3", "letter")
 
 
 class JobError(ValueError):
@@ -59,7 +58,10 @@ class JobError(ValueError):
 
 @dataclass(frozen=True)
 class ExportSpec:
-    """What to export: the org, the view, the format, the paper and who asks."""
+    """What to export: the org, the view, the format, the paper (and its orientation), who asks.
+
+    ``paper`` and ``orientation`` are for the paged PDF only (``None``: a4, landscape).
+    """
 
     org: str
     fmt: str
@@ -71,6 +73,7 @@ class ExportSpec:
     paper: str | None = None
     lang: str = "en"
     audience: str = ""
+    orientation: str | None = None
 
     def filename(self) -> str:
         """The download name: ``<org>-org.<fmt>``."""
@@ -79,7 +82,8 @@ class ExportSpec:
     def key(self, version: str) -> tuple:
         """The cache-style key of this export of the file ``version`` (same in every process)."""
         return ("export", version, self.org, self.fmt, self.root, self.depth, self.around,
-                self.compact, self.pages, self.paper, self.lang, self.audience)
+                self.compact, self.pages, self.paper, self.orientation, self.lang,
+                self.audience)
 
 
 # --- where states and results are kept ------------------------------------------------------
@@ -284,10 +288,9 @@ def draw_export(store: Any, spec: ExportSpec, values: Mapping[str, Any],
     LG = ladder.graph if ladder is not None else None
     runner = runner_from_settings({**values, "graphviz_timeout": values["job_timeout"]})
     if spec.pages:
-        extra = {"paper": spec.paper} if spec.paper else {}
         body = paged_pdf(graph, root=spec.root, lang=spec.lang, ladder_graph=LG,
                          max_pages=int(values["max_job_pages"]), progress=progress,
-                         runner=runner, **extra)
+                         runner=runner, paper=spec.paper, orientation=spec.orientation)
     else:
         body = org_chart(graph, spec.fmt, root=spec.root, depth=spec.depth,
                          neighbourhood=spec.around, compact=spec.compact, lang=spec.lang,
@@ -536,12 +539,17 @@ def execute(job_id: str, attempt: int) -> None:
 
 
 def papers() -> tuple[str, ...]:
-    """Paper sizes a paged PDF can be drawn on: none until its writer takes a ``paper``."""
-    import inspect
+    """Paper sizes a paged PDF can be drawn on (``paper`` of a job)."""
+    from orgpath.render.pdfwriter import PAPERS
 
-    from orgpath.render.paged import paged_pdf
+    return tuple(PAPERS)
 
-    return PAPERS if "paper" in inspect.signature(paged_pdf).parameters else ()
+
+def orientations() -> tuple[str, ...]:
+    """Orientations of a paged PDF's paper (``orientation`` of a job)."""
+    from orgpath.render.pdfwriter import ORIENTATIONS
+
+    return tuple(ORIENTATIONS)
 
 
 _ABSENT = object()
@@ -555,12 +563,10 @@ def validate(data: Any, *, formats: tuple[str, ...], langs: tuple[str, ...],
     """
     if not isinstance(data, dict):
         raise JobError("the body must be a JSON object with org and format")
-    sizes = papers()
-    known = {"org", "format", "view", "audience", "lang"} | ({"paper"} if sizes else set())
+    known = {"org", "format", "view", "audience", "lang", "paper", "orientation"}
     extra = sorted(set(data) - known)
     if extra:
-        hint = " (this version's paged PDF has one paper size)" if extra[0] == "paper" else ""
-        raise JobError(f"unknown field {extra[0]!r}{hint}; use {', '.join(sorted(known))}")
+        raise JobError(f"unknown field {extra[0]!r}; use {', '.join(sorted(known))}")
     view = data.get("view", {})
     if not isinstance(view, dict):
         raise JobError("view must be an object (root, depth, around, compact, pages)")
@@ -604,18 +610,23 @@ def validate(data: Any, *, formats: tuple[str, ...], langs: tuple[str, ...],
     if pages and fmt != "pdf":
         raise JobError("view.pages (one page per manager) needs format pdf")
     paper = text("paper", data.get("paper", _ABSENT))
-    if paper is not None:
-        if paper not in sizes:
-            raise JobError(f"paper must be one of {', '.join(sizes)}")
+    orientation = text("orientation", data.get("orientation", _ABSENT))
+    for name, value, choices in (("paper", paper, papers()),
+                                 ("orientation", orientation, orientations())):
+        if value is None:
+            continue
+        if value not in choices:
+            raise JobError(f"{name} must be one of {', '.join(choices)}, not {value[:40]!r}")
         if not pages:
-            raise JobError("paper applies to the paged PDF (view.pages true) only")
+            raise JobError(f"{name} applies to the paged PDF (view.pages true) only")
     lang = data.get("lang", "en")
     if lang not in langs:
         raise JobError(f"lang must be one of {', '.join(langs)}")
     return ExportSpec(org=org, fmt=fmt, root=root, depth=depth, around=around,
                       compact=flag("view.compact", view.get("compact", _ABSENT)), pages=pages,
-                      paper=paper, lang=lang,
+                      paper=paper, orientation=orientation, lang=lang,
                       audience=text("audience", data.get("audience", _ABSENT)) or "")
 
 
-__all__ = ["ExportSpec", "JobError", "Jobs", "draw_export", "execute", "papers", "validate"]
+__all__ = ["ExportSpec", "JobError", "Jobs", "draw_export", "execute", "orientations", "papers",
+           "validate"]

@@ -446,9 +446,13 @@ def org(ctx, people, root, depth, neighbourhood, compact, pages, search, paper, 
             data = paged_pdf(G, root=root, lang=lang, ladder_graph=L, progress=progress,
                              route="graphviz")
         elif pages:
-            data = paged_pdf_direct(G, root=root, lang=lang, ladder_graph=L, paper=paper or "a4",
-                                    orientation="portrait" if portrait else "landscape",
-                                    progress=progress)
+            def book(out=None) -> bytes:
+                return paged_pdf_direct(G, root=root, lang=lang, ladder_graph=L,
+                                        paper=paper or "a4", progress=progress, out=out,
+                                        orientation="portrait" if portrait else "landscape")
+
+            # Written to the file page by page: 1,000,000 people are 130,000 pages.
+            data = book if output != "-" else book()
         else:
             def draw(out=None) -> bytes:
                 return org_chart(G, fmt, root=root, depth=depth, neighbourhood=neighbourhood,

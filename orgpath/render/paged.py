@@ -4,7 +4,9 @@ Each page shows one manager, their own manager above (with the page number
 where that manager's team is drawn) and their direct reports below; a report
 who manages others shows the size of their team and the page it continues on.
 
-Each page is a small chart drawn by Graphviz (``neato -n2``, positions from
+The default (direct) route is :func:`orgpath.render.pdfwriter.paged_pdf`:
+standard paper, written page by page. With ``route="graphviz"``, each page is
+a small chart drawn by Graphviz (``neato -n2``, positions from
 :mod:`orgpath.render.layout`) as a one-page PDF; :mod:`pypdf` joins the
 pages and adds an outline (bookmarks) whose nesting follows the reporting
 lines. Graphviz keeps one renderer for every format, and pypdf is pure Python.
@@ -23,6 +25,7 @@ import io
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import BinaryIO
 
 import networkx as nx
 import pypdf
@@ -75,20 +78,32 @@ def paged_pdf(
     progress: Callable[[str], None] | None = None,
     runner: Runner | None = None,
     route: str = "direct",
+    paper: str | None = None,
+    orientation: str | None = None,
+    out: BinaryIO | None = None,
 ) -> bytes:
     """A PDF with one page per manager (of the whole org or below ``root``).
 
-    Written by :func:`orgpath.render.pdfwriter.paged_pdf` (standard paper) unless
-    ``route="graphviz"``. ``max_pages`` defaults to the ``max_org_pdf_pages``
-    setting. Raises :class:`~orgpath.render.orgchart.ChartError` when nobody
-    manages anyone or when there would be more than ``max_pages`` pages, and
-    :class:`~orgpath.render.graphviz.RenderError` when Graphviz fails.
+    Written by :func:`orgpath.render.pdfwriter.paged_pdf` on standard ``paper``
+    (``a4``, ``letter``, ``a3``; default a4) in ``orientation`` (``landscape``,
+    the default, or ``portrait``) unless ``route="graphviz"``, which draws each
+    page at its own size and takes no paper. With ``out`` the direct route
+    writes the PDF there page by page and returns ``b""``. ``max_pages``
+    defaults to the ``max_org_pdf_pages`` setting. Raises
+    :class:`~orgpath.render.orgchart.ChartError` for an unknown paper or
+    orientation, when nobody manages anyone or when there would be more than
+    ``max_pages`` pages, and :class:`~orgpath.render.graphviz.RenderError` when
+    Graphviz fails.
     """
     if route != "graphviz":
         from orgpath.render import pdfwriter
 
         return pdfwriter.paged_pdf(G, root=root, lang=lang, ladder_graph=ladder_graph,
-                                   max_pages=max_pages, progress=progress)
+                                   paper=paper or "a4", orientation=orientation or "landscape",
+                                   max_pages=max_pages, progress=progress, out=out)
+    if paper is not None or orientation is not None:
+        raise ChartError("the Graphviz route draws each page at its own size; paper and "
+                         "orientation are for the direct route")
     if max_pages is None:
         max_pages = settings.get("max_org_pdf_pages")
     step = progress or (lambda stage: None)
@@ -107,7 +122,11 @@ def paged_pdf(
     step("draw")
     pages = _draw_pages(runner or default_runner(), sources)
     step("write")
-    return _join(G, managers, pages)
+    data = _join(G, managers, pages)
+    if out is not None:
+        out.write(data)
+        return b""
+    return data
 
 
 def _page_dot(G: nx.DiGraph, m: str, page_of: dict[str, int], hc: dict[str, int], *,

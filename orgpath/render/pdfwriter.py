@@ -1,23 +1,29 @@
-"""Org charts as PDF straight from the layout, through cairo: the whole org, or paged.
+"""Org charts as PDF straight from the layout: the whole org (cairo), or paged (pdfbook).
 
-Why cairo (pycairo): it is C, it writes each page to the output when the page
-is finished (memory stays flat however many pages), it embeds subsets of
+Why cairo (pycairo) for the whole-org page: it is C, it embeds subsets of
 system fonts found by fontconfig (Danish and non-Latin names print), and it
-writes a nested outline (bookmarks) and metadata itself. Measured on the
-development VM with 12 boxes and 36 lines of text a page: about 0.5 ms a page,
-against 5 ms with reportlab's canvas and TrueType font; the Graphviz route
-runs one Graphviz process per page. Cairo 1.16 has no setter for the
-document language, so :func:`set_lang` appends it as a PDF incremental update.
+writes metadata itself. Cairo 1.16 has no setter for the document language, so
+:func:`set_lang` appends it as a PDF incremental update.
+
+Why not cairo for the paged PDF: cairo replays each recorded page through its
+PDF emitter at ``show_page``, about 0.35 ms for a page of ten boxes, which is
+45 s for the 130,000 pages of a 1,000,000-person org. The paged PDF is written
+by :mod:`orgpath.render.pdfbook` instead: each page's content stream is a few
+lines of text built here (the legend, the line under the title, the connector
+shapes and box outlines made once and reused), compressed and written on a
+second thread while the next page is drawn.
 
 * :func:`whole_pdf` — one page the size of the chart, with a title, the date
   and a legend;
 * :func:`paged_pdf` — standard paper (``a4``, ``letter``, ``a3``; portrait or
   landscape), one manager's team a page, depth first: the manager's own
-  manager above (with that page's number), the manager, the direct reports in
-  a grid (a report who manages others shows ``team of N · page P``); a team
-  too big for one page continues on the next pages. Each page has a title
+  manager above (with that page's number, and a link to it), the manager, the
+  direct reports in a grid (a report who manages others shows
+  ``team of N · page P`` and links there); a team too big for one page
+  continues on the next pages (``(2/3)`` in the title). Each page has a title
   (manager, org, date), a page number and a legend; bookmarks nest like the
-  org. The only page cap is the ``max_org_pdf_pages`` setting.
+  org; the PDF has a title and ``/Lang``. With ``out`` it goes to a file page
+  by page. The only page cap is the ``max_org_pdf_pages`` setting.
 
 >>> from orgpath.org import demo_org
 >>> import io, pypdf
@@ -47,6 +53,7 @@ from orgpath.render.escape import clean_text
 from orgpath.render.layout import Box, Layout
 from orgpath.render.orgchart import ChartError, View, _colour, _role_title, _short
 from orgpath.render.paged import page_order
+from orgpath.render.pdfbook import Canvas, PdfBook
 from orgpath.render.svgwriter import (
     BORDER,
     CONNECTOR,
@@ -350,12 +357,15 @@ def paged_pdf(
     max_pages: int | None = None,
     date: str | None = None,
     progress: Callable[[str], None] | None = None,
+    out: BinaryIO | None = None,
 ) -> bytes:
     """A PDF of the org (or below ``root``) on standard paper, one manager's team a page.
 
     ``max_pages`` defaults to the ``max_org_pdf_pages`` setting; ``date``
-    (printed on every page) to today. Raises :class:`ChartError` for a bad
-    paper, an org where nobody has reports, or too many pages.
+    (printed on every page) to today. With ``out``, the PDF is written there
+    page by page and ``b""`` returned. Raises :class:`ChartError` for a bad
+    paper, an org where nobody has reports, or too many pages (before anything
+    is written).
     """
     step = progress or (lambda stage: None)
     pw, ph = page_size(paper, orientation)
@@ -369,22 +379,65 @@ def paged_pdf(
     grid_top = top + 2 * (bh + gy)
     rows = max(1, int((ph - MARGIN - foot - grid_top + gy) // (bh + gy)))
     step("layout")
-    pages, first = _plan(G, root, cols * rows)
+    # One pause for the plan and the drawing: each pause ends in a full collection.
+    with gc_paused():
+        return _write_paged(G, _plan(G, root, cols * rows), max_pages=max_pages,
+                            geometry=_Geometry(pw, ph, cols, rows, grid_top, top), lang=lang,
+                            ladder_graph=ladder_graph, date=date, step=step, out=out)
+
+
+def _write_paged(G: nx.DiGraph, plan: tuple[list[_Page], dict[str, int]], *, max_pages: int,
+                 geometry: _Geometry, lang: str, ladder_graph: nx.MultiDiGraph | None,
+                 date: str | None, step: Callable[[str], None], out: BinaryIO | None) -> bytes:
+    """The planned pages checked against ``max_pages``, drawn and written (see paged_pdf)."""
+    pages, first = plan
     if not pages:
         raise ChartError("nobody in this org has reports, so there are no pages to draw")
     if len(pages) > max_pages:
         raise ChartError(
             f"the PDF would have {len(pages):,} pages, more than the limit of {max_pages:,} "
-            "(setting max_org_pdf_pages); start lower (a root) or draw one chart instead")
+            "(setting max_org_pdf_pages; max_job_pages for export jobs); start lower (a root) "
+            "or draw one chart instead")
     w = words(lang)
-    title = _org_title(G, w)
-    date = date or _today()
-    buf = io.BytesIO()
+    title = clean_text(_org_title(G, w))
+    date = clean_text(date or _today())
     step("draw")
-    surface = cairo.PDFSurface(buf, pw, ph)
-    _metadata(surface, f"{title} — {w['org_chart']}")
-    c = cairo.Context(surface)
-    pen = _Pen(c, PAGE_FONT)
+    sink = out if out is not None else io.BytesIO()
+    book = PdfBook(sink, size=(geometry.pw, geometry.ph), pages=len(pages),
+                   title=f"{title} — {w['org_chart']}",
+                   lang=lang if _LANG.fullmatch(lang) else "")
+    with book:
+        _draw_pages(book, G, pages, first, geometry=geometry, lang=lang,
+                    ladder_graph=ladder_graph, title=title, date=date)
+        step("write")
+        book.finish()
+    return b"" if out is not None else sink.getvalue()
+
+
+_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Where things go on a page of the paged PDF."""
+
+    pw: float
+    ph: float
+    cols: int
+    rows: int
+    grid_top: float
+    top: float
+
+
+def _draw_pages(book: PdfBook, G: nx.DiGraph, pages: list[_Page], first: dict[str, int], *,
+                geometry: _Geometry, lang: str, ladder_graph: nx.MultiDiGraph | None,
+                title: str, date: str) -> None:
+    """Draw and write every page, and a bookmark for each team's first page."""
+    pw, ph, cols, grid_top, top = (geometry.pw, geometry.ph, geometry.cols, geometry.grid_top,
+                                   geometry.top)
+    bw, bh = PAGE_BOX
+    gx, gy = PAGE_GAP
+    w = words(lang)
     node, pred, succ = G._node, G._pred, G._succ
     hc = orgq._headcounts(G)
     limit = int((bw - 8) / (PAGE_FONT * 0.55))
@@ -393,15 +446,32 @@ def paged_pdf(
     outline: dict[str, int] = {}
     vacant_word = w["vacant"]
     page_word, team_of = w["page"], w["team_of"]
+    boss_note = f"↑ {w['manager']} · "
+    subtitle = f"{title} · {date}"
     total = len(pages)
     xs = [(pw - (cols * (bw + gx) - gx)) / 2 + i * (bw + gx) for i in range(cols)]
     mid = pw / 2
+    step, lift = PAGE_FONT * 1.2, PAGE_FONT * 0.35
+    legend = _legend_items(w)
+    people: dict[str, tuple[list[str], str, bool]] = {}
+    cleaned: dict[str, str] = {}  # titles (and many names) repeat
 
-    def lines(v: str, note: str | None) -> tuple[list[str], object]:
+    def clean(s: str) -> str:
+        c = cleaned.get(s)
+        if c is None:
+            c = cleaned[s] = clean_text(s)
+        return c
+
+    def person(v: str) -> tuple[list[str], str, bool]:
+        """A box's name and title lines, its fill and whether the position is vacant."""
+        hit = people.get(v)
+        if hit is not None:
+            return hit
         p = node[v]["person"]
         name = p.name
         if p.vacant:
             name = vacant_word if name in ("", "Vacant", vacant_word) else f"{vacant_word}: {name}"
+        name = clean(name)
         out_ = [_short(name, limit) if len(name) > limit else name]
         t = p.title
         if not t and p.role:
@@ -409,59 +479,101 @@ def paged_pdf(
             if t is None:
                 t = roles[p.role] = _role_title(p.role, ladder_graph, lang)
         if t:
+            t = clean(t)
             out_.append(_short(t, limit) if len(t) > limit else t)
-        if note:
-            out_.append(note)
-        return out_, p
+        hit = (out_, _colour(p.department, colours), p.vacant)
+        if succ[v]:  # managers are drawn on several pages; reports once
+            people[v] = hit
+        return hit
 
-    with gc_paused():
-        for n, page in enumerate(pages):
-            m = page.manager
-            boss = next(iter(pred[m]), None)
-            mp = node[m]["person"]
-            heading = mp.name + (f" — {mp.title}" if mp.title else "")
-            if page.parts > 1:
-                heading += f" ({page.part + 1}/{page.parts})"
-            pen.text(MARGIN, MARGIN + 12, _short(heading, 110) if len(heading) > 110 else heading,
-                     size=13, bold=True)
-            pen.text(MARGIN, MARGIN + 27, f"{title} · {date}", size=8.5, colour=VACANT_TEXT)
-            pen.text(pw - MARGIN, ph - MARGIN, f"{page_word} {n + 1} / {total}", size=8,
-                     anchor="end")
-            pen.legend(MARGIN, ph - MARGIN, w, paged=True)
-            segs = []
-            mbox = Box(mid - bw / 2, top + bh + gy, bw, bh)
-            if boss is not None:
-                where = (f"{page_word} {first[boss] + 1}" if boss in first else w["not_in_pdf"])
-                bl, bp = lines(boss, f"↑ {w['manager']} · {where}")
-                bbox = Box(mid - bw / 2, top, bw, bh)
-                pen.box(bbox, bl, _colour(bp.department, colours), vacant=bp.vacant)
-                segs.append((mid, top + bh, mid, mbox.y))
-            ml, _ = lines(m, f"{team_of} {hc[m]:,}")
-            pen.box(mbox, ml, _colour(mp.department, colours), vacant=mp.vacant, focus=True)
-            reports = page.reports
-            nrows = math.ceil(len(reports) / cols)
-            if reports:
-                segs.append((mid, mbox.y + bh, mid, grid_top + (nrows - 1) * (bh + gy) - gy / 2))
-            for r in range(nrows):
-                row = reports[r * cols:(r + 1) * cols]
-                y = grid_top + r * (bh + gy)
-                cxs = [xs[i] + bw / 2 for i in range(len(row))]
-                segs.append((min(cxs[0], mid), y - gy / 2, max(cxs[-1], mid), y - gy / 2))
-                for i, v in enumerate(row):
-                    segs.append((cxs[i], y - gy / 2, cxs[i], y))
-                    note = (f"{team_of} {hc[v]:,} · {page_word} {first[v] + 1}"
-                            if succ[v] and v in first else None)
-                    vl, vp = lines(v, note)
-                    pen.box(Box(xs[i], y, bw, bh), vl, _colour(vp.department, colours),
-                            vacant=vp.vacant)
-            pen.lines(segs)
-            if page.part == 0:
-                parent = outline.get(boss, 0) if boss is not None else 0
-                outline[m] = surface.add_outline(
-                    parent, clean_text(heading), f"page={n + 1}",
-                    cairo.PDFOutlineFlags.OPEN if parent == 0 else 0)
-            pen.flush()
-            c.show_page()
-        step("write")
-        surface.finish()
-    return set_lang(buf.getvalue(), lang, outlines=True)
+    grid = {(i, r): f"{xs[i]:.2f} {grid_top + r * (bh + gy):.2f} {bw:.2f} {bh:.2f} re\n"
+            for i in range(cols) for r in range(geometry.rows)}
+    bx = mid - bw / 2
+    my = top + bh + gy
+    grid[-1, -1] = f"{bx:.2f} {top:.2f} {bw:.2f} {bh:.2f} re\n"  # the manager's manager
+    grid[-1, 0] = f"{bx:.2f} {my:.2f} {bw:.2f} {bh:.2f} re\n"  # the manager
+    connectors: dict[tuple[bool, int], str] = {}
+
+    def lines_of(boss: bool, k: int) -> str:
+        """The connector lines of a page with (or without) a boss and ``k`` reports."""
+        segs = [(mid, top + bh, mid, my)] if boss else []
+        nrows = -(-k // cols)
+        if k:
+            segs.append((mid, my + bh, mid, grid_top + (nrows - 1) * (bh + gy) - gy / 2))
+        for r in range(nrows):
+            n_row = min(cols, k - r * cols)
+            y = grid_top + r * (bh + gy)
+            bus = y - gy / 2
+            segs.append((min(xs[0] + bw / 2, mid), bus, max(xs[n_row - 1] + bw / 2, mid), bus))
+            segs += [(xs[i] + bw / 2, bus, xs[i] + bw / 2, y) for i in range(n_row)]
+        return "".join(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l\n" for x1, y1, x2, y2 in segs)
+
+    def box(pg: Canvas, at: tuple[int, int], x: float, y: float, v: str, note: str | None, *,
+            focus: bool = False) -> None:
+        texts, fill, vacant = person(v)
+        if note:
+            texts = [*texts, note]
+        pg.rect_ops(grid[at], fill, DOTTED if focus else BORDER, width=2.5 if focus else 1.0,
+                    dash=vacant)
+        pg.centred(x + bw / 2, y + bh / 2 - (len(texts) - 1) * step / 2 + lift, texts,
+                   PAGE_FONT, step, colour=VACANT_TEXT if vacant else "#000000")
+
+    # What every page shows alike: the line under the title, and the legend.
+    fixed = book.canvas()
+    fixed.text(MARGIN, MARGIN + 27, subtitle, 8.5, colour=VACANT_TEXT)
+    _legend(fixed, MARGIN, ph - MARGIN, legend)
+    tail = fixed.ops()
+
+    for n, page in enumerate(pages):
+        m = page.manager
+        boss = next(iter(pred[m]), None)
+        mp = node[m]["person"]
+        heading = clean_text(mp.name + (f" — {mp.title}" if mp.title else ""))
+        if page.parts > 1:
+            heading += f" ({page.part + 1}/{page.parts})"
+        pg = book.canvas(tail)
+        pg.text(MARGIN, MARGIN + 12, _short(heading, 110) if len(heading) > 110 else heading,
+                13, bold=True)
+        pg.text(pw - MARGIN, ph - MARGIN, f"{page_word} {n + 1} / {total}", 8, anchor="end")
+        if boss is not None:
+            where = f"{page_word} {first[boss] + 1}" if boss in first else w["not_in_pdf"]
+            box(pg, (-1, -1), bx, top, boss, boss_note + where)
+            if boss in first:
+                pg.link(bx, top, bw, bh, first[boss])
+        box(pg, (-1, 0), bx, my, m, f"{team_of} {hc[m]:,}", focus=True)
+        reports = page.reports
+        key = (boss is not None, len(reports))
+        ops = connectors.get(key)
+        if ops is None:
+            ops = connectors[key] = lines_of(*key)
+        if ops:
+            pg.path(ops, CONNECTOR)
+        for k, v in enumerate(reports):
+            r, i = divmod(k, cols)
+            x, y = xs[i], grid_top + r * (bh + gy)
+            if succ[v] and v in first:
+                box(pg, (i, r), x, y, v, f"{team_of} {hc[v]:,} · {page_word} {first[v] + 1}")
+                pg.link(x, y, bw, bh, first[v])
+            else:
+                box(pg, (i, r), x, y, v, None)
+        book.add_page(pg)
+        if page.part == 0:
+            parent = outline.get(boss, -1) if boss is not None else -1
+            outline[m] = book.outline(heading, n, parent, open_=parent < 0)
+
+
+def _legend_items(w: dict[str, str]) -> list[tuple[str, str]]:
+    return [("box", w["legend_person"]), ("vacant", w["legend_vacant"]),
+            ("focus", w["legend_focus"])]
+
+
+def _legend(pg: Canvas, x: float, y: float, items: list[tuple[str, str]]) -> None:
+    """The paged PDF's legend, one line with its baseline at ``y``."""
+    s = PAGE_FONT
+    for kind, label in items:
+        pg.rect(x, y - s, 2 * s, s * 1.2, "#eef4fb" if kind == "box" else "#ffffff",
+                DOTTED if kind == "focus" else BORDER, width=2.5 if kind == "focus" else 1.0,
+                dash=kind == "vacant")
+        x += 2.6 * s
+        pg.text(x, y, label, s)
+        x += pg.width(label, s) + 1.6 * s

@@ -1,8 +1,9 @@
 """Export jobs over HTTP: ``POST /api/v1/exports``, then follow the job URL to the file.
 
 * ``POST /api/v1/exports`` with ``{"org", "format", "view": {root, depth, around,
-  compact, pages}, "paper", "lang", "audience"}`` answers ``202`` with the job
-  (``Location``: its URL);
+  compact, pages}, "paper", "orientation", "lang", "audience"}`` answers ``202``
+  with the job (``Location``: its URL); ``paper`` (a4, letter, a3) and
+  ``orientation`` (landscape, portrait) are for the paged PDF;
 * ``GET /api/v1/exports/<id>``: the job's state, stage and progress (0–100), then
   the download URL or the error;
 * ``GET /api/v1/exports/<id>/file``: the finished export (an attachment).
@@ -23,7 +24,7 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 
 from orgpath import settings
 from orgpath.audience import audience_text
-from orgpath.jobs import ExportSpec, JobError, Jobs, papers, validate
+from orgpath.jobs import ExportSpec, JobError, Jobs, orientations, papers, validate
 from orgpath.model import LANGUAGES
 from orgpath.render import formats
 from orgpath.render.orgchart import FORMATS as ORG_FORMATS
@@ -186,13 +187,16 @@ def openapi_parts(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     paged = {"required": ["view"], "properties": {"view": {
         "required": ["pages"], "properties": {"pages": {"const": True}}}}}
     rules = [{"if": paged, "then": {"properties": {"format": {"const": "pdf"}}}}]
-    sizes = papers()
-    if sizes:  # only once the paged PDF writer takes a paper size
-        props["paper"] = {"enum": list(sizes)}
-        rules.append({"if": {"required": ["paper"]}, "then": paged})
+    props["paper"] = {"enum": list(papers()), "description": "The paged PDF's paper "
+                      "(view.pages true); default a4."}
+    props["orientation"] = {"enum": list(orientations()), "description": "The paged PDF's "
+                            "orientation (view.pages true); default landscape."}
+    rules.append({"if": {"required": ["paper"]}, "then": paged})
+    rules.append({"if": {"required": ["orientation"]}, "then": paged})
     schemas = {
         "ExportRequest": obj(props, required=["org", "format"], allOf=rules,
-                             description="view.pages needs format pdf; root or around, "
+                             description="view.pages needs format pdf; paper and "
+                                         "orientation need view.pages; root or around, "
                                          "not both."),
         "ExportJob": obj({
             "id": STR, "state": {"enum": ["queued", "running", "succeeded", "failed"]},
