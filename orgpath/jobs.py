@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from orgpath import metrics, settings
+from orgpath.text import download_name
 
 log = logging.getLogger("orgpath.jobs")
 
@@ -76,8 +77,12 @@ class ExportSpec:
     orientation: str | None = None
 
     def filename(self) -> str:
-        """The download name: ``<org>-org.<fmt>``."""
-        return f"{self.org}-org.{self.fmt}"
+        """The download name, as the chart's own (org, view, person, depth, paper,
+        language): ``agency-org-pages-letter-da.pdf``."""
+        depth = f"d{self.depth}" if self.depth is not None and not self.pages else None
+        return download_name(self.org, "org", "pages" if self.pages else None,
+                             self.around or self.root, depth, self.paper,
+                             self.orientation, self.lang, fmt=self.fmt)
 
     def key(self, version: str) -> tuple:
         """The cache-style key of this export of the file ``version`` (same in every process)."""

@@ -221,3 +221,19 @@ def _starts_scalar(text: str, i: int) -> bool:
 
 __all__ = ["HINTED_PROBLEMS", "did_you_mean", "escape_json_controls", "fold", "input_problem",
            "nearest", "printable", "printable_lines", "too_deep"]
+
+
+_NAME_JUNK = re.compile(r"[^\w.-]+")
+
+
+def download_name(*parts: str | int | None, fmt: str) -> str:
+    """A download's file name from what it shows (org or ladder, view, person, language):
+    the parts that are given, each in safe characters, joined by ``-``.
+
+    >>> download_name("agency", "org", "a12", None, "da", fmt="pdf")
+    'agency-org-a12-da.pdf'
+    >>> download_name("x/y", "org", 'a"b c', "en", fmt="svg")
+    'x_y-org-a_b_c-en.svg'
+    """
+    words = [_NAME_JUNK.sub("_", str(p)).strip("_.-") for p in parts if p not in (None, "")]
+    return "-".join(w for w in words if w) + f".{fmt}"

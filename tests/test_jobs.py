@@ -50,7 +50,7 @@ def test_paged_pdf_job_answers_202_then_progress_then_the_file(jc):
     f = jc.get(done["download"])
     assert f.status_code == 200
     assert f.mimetype == "application/pdf"
-    assert "acme-org.pdf" in f.headers["Content-Disposition"]
+    assert "acme-org-pages-da.pdf" in f.headers["Content-Disposition"]  # as the page link names it
     assert f.headers["Cache-Control"] == "private, no-store"
     reader = PdfReader(io.BytesIO(f.data))
     assert len(reader.pages) >= 3  # vp, dir, lead manage someone

@@ -36,7 +36,7 @@ from orgpath.render.escape import clean_text
 from orgpath.render.graphviz import Runner, default_runner
 from orgpath.render.layout import tidy_layout
 from orgpath.render.orgchart import ChartError, View, org_dot
-from orgpath.render.words import words
+from orgpath.render.words import count_text, words
 
 __all__ = ["paged_pdf", "page_order"]
 
@@ -143,12 +143,13 @@ def _page_dot(G: nx.DiGraph, m: str, page_of: dict[str, int], hc: dict[str, int]
         notes[boss] = f"↑ {w['manager']} · {where}"
         T.add_edge(boss, m)
     T.add_node(m, **node[m])
-    notes[m] = f"{w['team_of']} {hc[m]:,}"
+    notes[m] = f"{w['team_of']} {count_text(hc[m], lang)}"
     for r in succ[m]:
         T.add_node(r, **node[r])
         T.add_edge(m, r)
         if succ[r]:
-            notes[r] = f"{w['team_of']} {hc[r]:,} · {w['page']} {page_of[r] + 1}"
+            notes[r] = (f"{w['team_of']} {count_text(hc[r], lang)} · {w['page']} "
+                        f"{page_of[r] + 1}")
     top = boss if boss is not None else m
     layout = tidy_layout(T, [top])
     return org_dot(G, View(T, [top], m), layout, lang=lang, ladder_graph=ladder_graph,

@@ -65,7 +65,7 @@ from orgpath.render.svgwriter import (
     org_svg,
     write_svg,
 )
-from orgpath.render.words import words
+from orgpath.render.words import count_text, words
 
 __all__ = ["PAPERS", "direct_chart", "page_size", "paged_pdf", "set_lang", "whole_pdf"]
 
@@ -540,7 +540,7 @@ def _draw_pages(book: PdfBook, G: nx.DiGraph, pages: list[_Page], first: dict[st
             box(pg, (-1, -1), bx, top, boss, boss_note + where)
             if boss in first:
                 pg.link(bx, top, bw, bh, first[boss])
-        box(pg, (-1, 0), bx, my, m, f"{team_of} {hc[m]:,}", focus=True)
+        box(pg, (-1, 0), bx, my, m, f"{team_of} {count_text(hc[m], lang)}", focus=True)
         reports = page.reports
         key = (boss is not None, len(reports))
         ops = connectors.get(key)
@@ -552,7 +552,8 @@ def _draw_pages(book: PdfBook, G: nx.DiGraph, pages: list[_Page], first: dict[st
             r, i = divmod(k, cols)
             x, y = xs[i], grid_top + r * (bh + gy)
             if succ[v] and v in first:
-                box(pg, (i, r), x, y, v, f"{team_of} {hc[v]:,} · {page_word} {first[v] + 1}")
+                box(pg, (i, r), x, y, v,
+                    f"{team_of} {count_text(hc[v], lang)} · {page_word} {first[v] + 1}")
                 pg.link(x, y, bw, bh, first[v])
             else:
                 box(pg, (i, r), x, y, v, None)

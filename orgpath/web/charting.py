@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import time
 from collections.abc import Callable
 
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from orgpath import metrics
 from orgpath.render.graphviz import PNG_DPI, RenderError
 from orgpath.render.orgchart import CAIRO_MAX_SIDE, ChartError
+from orgpath.text import download_name
 from orgpath.web.budget import heavy
 from orgpath.web.cache import cached_body, cached_response
 from orgpath.web.common import content_disposition, int_arg, raw_arg
@@ -68,22 +68,6 @@ def chart_response(key: tuple, draw: Callable[[], bytes], media: str, *, fmt: st
 
 
 #: Runs of what a download name's parts may not hold (letters, digits, ``.``, ``_``, ``-``).
-_NAME_JUNK = re.compile(r"[^\w.-]+")
-
-
-def download_name(*parts: str | int | None, fmt: str) -> str:
-    """A download's file name from what it shows (org or ladder, view, person, language):
-    the parts that are given, each in safe characters, joined by ``-``.
-
-    >>> download_name("agency", "org", "a12", None, "da", fmt="pdf")
-    'agency-org-a12-da.pdf'
-    >>> download_name("x/y", "org", 'a"b c', "en", fmt="svg")
-    'x_y-org-a_b_c-en.svg'
-    """
-    words = [_NAME_JUNK.sub("_", str(p)).strip("_.-") for p in parts if p not in (None, "")]
-    return "-".join(w for w in words if w) + f".{fmt}"
-
-
 def png_dpi(fmt: str) -> tuple[int | None, str | None]:
     """The resolution asked for by ``dpi=`` or ``scale=`` (times 96), and which was used.
 
