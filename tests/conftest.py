@@ -7,6 +7,7 @@ live server.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -15,6 +16,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -169,3 +171,13 @@ def live_server(tmp_path_factory):
         pytest.fail(f"{exc}; log: {(root / 'gunicorn.log').read_text(errors='replace')[-2000:]}")
     yield base
     stop(proc)
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """A script of benchmarks/ as a module (without putting that folder on sys.path)."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"orgpath_bench_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module

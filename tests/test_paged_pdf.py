@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pypdf
@@ -24,8 +23,9 @@ from orgpath.render.orgchart import ChartError
 from orgpath.render.pdfwriter import page_size, paged_pdf
 from tests.test_jobs import follow
 
+from .conftest import load_benchmark
+
 GRAPHS = Path(__file__).resolve().parent.parent / "graphs"
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 
 def size_of(page) -> tuple[int, int]:
@@ -101,9 +101,7 @@ def test_bookmarks_nest_like_the_org_and_the_top_is_open():
 
 
 def test_every_page_is_one_size_and_numbered_in_a_bigger_org():
-    from make_org import make_org
-
-    rows = make_org(3000, seed=1)
+    rows = load_benchmark("make_org").make_org(3000, seed=1)
     people = tuple(Person(r["id"], r["name"], r["manager_id"] or None, title=r["title"])
                    for r in rows)
     G = O.org_graph(Org("big", "Big", people))

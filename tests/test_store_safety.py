@@ -3,15 +3,12 @@ size limits, files still loading, and what /healthz tells strangers and operator
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
-import sys
 import threading
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -19,18 +16,7 @@ from orgpath import settings
 from orgpath.store import NotFound, Store
 from orgpath.web import create_app
 
-from .conftest import ACME_CSV, bundled_graphs
-
-
-def load_benchmark(name: str) -> ModuleType:
-    """A script of benchmarks/ as a module (without putting that folder on sys.path)."""
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"orgpath_bench_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
+from .conftest import ACME_CSV, bundled_graphs, load_benchmark
 
 SECRET = "Prod-DB-Password-7f3a9"
 OUTSIDE_CSV = f"id,name,manager_id\nx1,{SECRET},\n"
