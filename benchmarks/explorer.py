@@ -122,6 +122,25 @@ def heap_mb(page) -> float:
     return metrics["JSHeapUsedSize"] / 2**20
 
 
+def renderer_mb() -> float:
+    """The largest resident size (MB) of Chromium's renderer processes: the page's own
+    (the benchmark keeps one page open at a time)."""
+    best = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if b"--type=renderer" not in (proc / "cmdline").read_bytes():
+                continue
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                best = max(best, int(line.split()[1]) / 1024)
+    return best
+
+
 def dom_nodes(page) -> int:
     return page.evaluate("() => document.getElementsByTagName('*').length")
 
@@ -173,6 +192,7 @@ def explorer(browser, base: str, org: str) -> dict[str, float]:
       e.toggle(b, true);
       requestAnimationFrame(() => r([performance.now() - t, e.size[b] - 1])); })""")
     out["heap_mb"] = heap_mb(page)
+    out["renderer_mb"] = renderer_mb()
     out["dom_nodes"] = dom_nodes(page)
     ctx.close()
     return out
@@ -219,6 +239,7 @@ def baseline(browser, people: list[dict]) -> dict[str, float]:
          " st.svg.call(st.zoomBehavior.scaleBy, s % 2 ? 1.2 : 1 / 1.2);")
     out["frames_whole"] = stat(frames(page, 6, z))
     out["heap_mb"] = heap_mb(page)
+    out["renderer_mb"] = renderer_mb()
     out["dom_nodes"] = dom_nodes(page)
     ctx.close()
     return out
@@ -286,7 +307,8 @@ def main() -> int:
             print(f"  frames {label:<24} median {med:5.1f} ms, max {mx:6.1f} ms")
         print(f"  search to centred {r['search_ms']:.1f} ms")
         print(f"  open a team       {r['expand_ms']:.1f} ms ({r['team']} people)")
-        print(f"  JS heap           {r['heap_mb']:.0f} MB; {r['dom_nodes']:,} DOM elements")
+        print(f"  JS heap           {r['heap_mb']:.0f} MB; renderer process "
+              f"{r['renderer_mb']:.0f} MB resident; {r['dom_nodes']:,} DOM elements")
     if d3oc:
         ex = res["base"]
         n = args.baseline_people
@@ -294,12 +316,14 @@ def main() -> int:
         print(f"  interactive       {d3oc['interactive_s']:.2f} s")
         med, mx = d3oc["frames_whole"]
         print(f"  frames zooming    median {med:.1f} ms, max {mx:.1f} ms")
-        print(f"  JS heap           {d3oc['heap_mb']:.0f} MB; {d3oc['dom_nodes']:,} DOM elements")
+        print(f"  JS heap           {d3oc['heap_mb']:.0f} MB; renderer process "
+              f"{d3oc['renderer_mb']:.0f} MB resident; {d3oc['dom_nodes']:,} DOM elements")
         print(f"\nratios at {n:,} people (explorer / d3-org-chart; below 1 is better)")
         print(f"  interactive       {ex['interactive_s'] / d3oc['interactive_s']:.3f}")
         print(f"  zoom frame median {ex['frames_whole'][0] / d3oc['frames_whole'][0]:.3f}")
         print(f"  zoom frame max    {ex['frames_whole'][1] / d3oc['frames_whole'][1]:.3f}")
         print(f"  JS heap           {ex['heap_mb'] / d3oc['heap_mb']:.3f}")
+        print(f"  renderer resident {ex['renderer_mb'] / d3oc['renderer_mb']:.3f}")
         print(f"  DOM elements      {ex['dom_nodes'] / d3oc['dom_nodes']:.4f}")
     return 0
 
