@@ -29,17 +29,14 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import NEEDS_CHROMIUM
-from tests.conftest import REPO, bundled_graphs, free_port, start_gunicorn, stop, wait_for
+from tests.conftest import bundled_graphs, free_port, start_gunicorn, stop, wait_for
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -134,30 +131,6 @@ def with_lang(url: str, lang: str) -> str:
 
 
 # --- the server -------------------------------------------------------------------------
-
-USER = {"sub": "hanne", "email": "hanne@nordlys.example", "groups": ["hr"],
-        "preferred_username": "hanne"}
-
-
-@pytest.fixture(scope="module")
-def provider(tmp_path_factory):
-    """The OIDC provider on a free loopback port (``python -m oidc_provider_mock``)."""
-    log = tmp_path_factory.mktemp("oidc") / "provider.log"
-    port = free_port()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port",
-             str(port), "--user-claims", json.dumps(USER)],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/.well-known/openid-configuration", proc)
-    except RuntimeError as exc:
-        stop(proc)
-        pytest.fail(f"{exc}; log: {log.read_text(errors='replace')[-2000:]}")
-    yield base
-    stop(proc)
-
 
 @pytest.fixture(scope="module")
 def server(provider, tmp_path_factory):

@@ -7,17 +7,14 @@ the org and colleagues' emails show; after signing out the org is refused again.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import ARGS, CHROMIUM
 
-from ..conftest import REPO, bundled_graphs, free_port, start_gunicorn, stop, wait_for
+from ..conftest import bundled_graphs, free_port, start_gunicorn, stop, wait_for
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,30 +22,6 @@ pytestmark = [
                        reason="Debian's chromium is not installed at /usr/bin/chromium "
                               "(make browser-deps installs it)"),
 ]
-
-USER = {"sub": "hanne", "email": "hanne@nordlys.example", "groups": ["hr"],
-        "preferred_username": "hanne"}
-
-
-@pytest.fixture(scope="module")
-def provider(tmp_path_factory):
-    """The OIDC provider on a free loopback port (``python -m oidc_provider_mock``)."""
-    log = tmp_path_factory.mktemp("oidc") / "provider.log"
-    port = free_port()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port",
-             str(port), "--user-claims", json.dumps(USER)],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/.well-known/openid-configuration", proc)
-    except RuntimeError as exc:
-        stop(proc)
-        pytest.fail(f"{exc}; log: {log.read_text(errors='replace')[-2000:]}")
-    yield base
-    stop(proc)
-
 
 @pytest.fixture(scope="module")
 def oidc_server(provider, tmp_path_factory):
