@@ -10,7 +10,14 @@ from __future__ import annotations
 
 
 class NotFoundError(LookupError):
-    """No ``what`` called ``ident``; ``suggestions`` are the closest ids or names."""
+    """No ``what`` called ``ident``; ``suggestions`` are the closest ids or names.
+
+    ``graph`` is the (audience's) graph the suggestions come from, when there is
+    one: the web names them by it (a person's name and title, a role's title in
+    the page's language) instead of showing bare ids.
+    """
+
+    graph = None
 
     def __init__(self, what: str, ident: str, suggestions: list[str] | None = None,
                  message: str | None = None):

@@ -243,7 +243,9 @@ def _check(G: nx.DiGraph, pid: str) -> None:
         import difflib
 
         close = difflib.get_close_matches(str(pid), [str(n) for n in G], n=3)
-        raise PersonNotFound(pid, close)
+        exc = PersonNotFound(pid, close)
+        exc.graph = G
+        raise exc
 
 
 def person(G: nx.DiGraph, pid: str) -> Person:

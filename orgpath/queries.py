@@ -33,8 +33,10 @@ UNKNOWN_YEARS_WEIGHT = 1.0
 class RoleNotFound(NotFoundError):
     """No role matches ``query``; ``suggestions`` are the closest role ids."""
 
-    def __init__(self, query: str, suggestions: list[str] | None = None):
+    def __init__(self, query: str, suggestions: list[str] | None = None, *,
+                 graph: nx.MultiDiGraph | None = None):
         self.query = query
+        self.graph = graph
         hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
         super().__init__("role", query, suggestions,
                          message=f"no role matches {query!r}{hint}")
@@ -94,7 +96,7 @@ def role(G: nx.MultiDiGraph, role_id: str) -> Role:
     try:
         return G.nodes[role_id]["role"]
     except KeyError:
-        raise RoleNotFound(role_id, _suggest(G, role_id)) from None
+        raise RoleNotFound(role_id, _suggest(G, role_id), graph=G) from None
 
 
 # --- finding roles -----------------------------------------------------------------
@@ -146,7 +148,7 @@ def find_role(G: nx.MultiDiGraph, query: str) -> str:
         return query
     found = _index(G).get(fold(query))
     if found is None:
-        raise RoleNotFound(query, search_roles(G, query, limit=3))
+        raise RoleNotFound(query, search_roles(G, query, limit=3), graph=G)
     return found
 
 

@@ -174,7 +174,7 @@ def test_unknown_role_suggests(client):
     body = problem(client, A + "/roles/acount-manager", 404)
     assert body["type"].endswith("role-not-found")
     assert "account-manager" in body["suggestions"]
-    assert "account-manager" in body["detail"]
+    assert "Account Manager" in body["detail"]  # named as people read it; ids in suggestions
     problem(client, A + "/roles/nobody/next", 404)
     problem(client, A + "/paths?from=nobody&to=account-manager", 404)
 
@@ -261,3 +261,23 @@ def test_healthz(client):
     assert data["ladders"] == [{"id": "account-management", "file": "account-management.yaml",
                                 "roles": 7}]
     assert data["errors"] == []
+
+
+def test_not_found_speaks_the_callers_language_and_names_the_suggestions(client):
+    """Issue 10: problem details follow ?lang and Accept-Language; suggestions are
+    named for people (ids stay in ``suggestions`` for machines)."""
+    en = client.get(A + "/roles/acount-manager").get_json()
+    assert en["detail"].startswith("No role matches 'acount-manager'. Did you mean: ")
+    assert en["suggestions"][0] == "account-manager"
+    assert en["suggestion_labels"][0] == "Account Manager"
+    da = client.get(A + "/roles/acount-manager", headers={"Accept-Language": "da"}).get_json()
+    assert da["detail"].startswith("Ingen rolle matcher 'acount-manager'. Mente du: Kundechef")
+    assert da["suggestion_labels"][0] == "Kundechef"
+    assert da["suggestions"] == en["suggestions"]
+    person = client.get("/api/v1/orgs/agency/people/a2?lang=da").get_json()
+    assert person["detail"].startswith("Der er ingen person med id 'a2'. Mente du: ")
+    assert len(person["suggestion_labels"]) == len(person["suggestions"])
+    assert all(" — " in label for label in person["suggestion_labels"])  # name — title
+    page = client.get("/orgs/agency/people/a2?lang=da").get_data(as_text=True)
+    assert "Mente du: " in page
+    assert f'<bdi>{person["suggestion_labels"][0]}</bdi>' in page

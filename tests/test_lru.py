@@ -85,4 +85,4 @@ def test_any_not_found_error_maps_to_one_problem():
     assert p.slug == "team-not-found"
     assert p.title == "Team not found"
     assert p.detail == "There is no team 'gren'. Did you mean: blue, green?"
-    assert p.extra == {"suggestions": ["blue", "green"]}
+    assert p.extra == {"suggestions": ["blue", "green"], "suggestion_labels": ["blue", "green"]}

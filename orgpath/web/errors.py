@@ -14,6 +14,8 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, render_template, request
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from orgpath.errors import NotFoundError
@@ -74,21 +76,50 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-#: How a 404 detail starts, by what was not found ("There is no <what> ..." otherwise).
-_NOT_FOUND_TEXT = {"role": "No role matches {ident!r}.",
-                   "person": "There is no person with id {ident!r}."}
+def _not_found_text(what: str, ident: str) -> str:
+    """How a 404 detail starts, in the request's language."""
+    if what == "role":
+        return _("No role matches %(ident)s.", ident=repr(ident))
+    if what == "person":
+        return _("There is no person with id %(ident)s.", ident=repr(ident))
+    if what == "org":
+        return _("There is no organisation %(ident)s.", ident=repr(ident))
+    if what == "ladder":
+        return _("There is no ladder %(ident)s.", ident=repr(ident))
+    return _("There is no %(what)s %(ident)s.", what=what, ident=repr(ident))
+
+
+def _labels(what: str, suggestions: list[str], graph: Any) -> list[str]:
+    """Each suggestion as people read it: a person's name and title, a role's title in
+    the request's language; the id itself where there is nothing better."""
+    if graph is None:
+        return list(suggestions)
+    lang, out = str(get_locale() or "en"), []
+    for s in suggestions:
+        data = graph.nodes[s] if s in graph else {}
+        if what == "person" and "person" in data:
+            p = data["person"]
+            out.append(f"{p.name} — {p.title}" if p.title else p.name or s)
+        elif what == "role" and "role" in data:
+            out.append(data["role"].name(lang))
+        else:
+            out.append(s)
+    return out
 
 
 def not_found(what: str, ident: str, suggestions: list[str], *,
-              broken: bool = False) -> Problem:
-    """The one 404 problem of every "not found": ``<what>-not-found`` with suggestions."""
+              broken: bool = False, graph: Any = None) -> Problem:
+    """The one 404 problem of every "not found": ``<what>-not-found`` with suggestions,
+    in the request's language, the suggestions named for people (``suggestion_labels``,
+    in the order of the ids in ``suggestions``)."""
     ident = _short(str(ident))
-    text = _NOT_FOUND_TEXT.get(what, "There is no {what} {ident!r}.")
-    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+    labels = _labels(what, suggestions, graph)
+    hint = " " + _("Did you mean: %(names)s?", names=", ".join(labels)) if labels else ""
     if broken:
-        hint += " Some files failed to load; /healthz says why."
+        hint += " " + _("Some files failed to load; /healthz says why.")
     return Problem(404, f"{what}-not-found", f"{what.capitalize()} not found",
-                   text.format(what=what, ident=ident) + hint, suggestions=list(suggestions))
+                   _not_found_text(what, ident) + hint, suggestions=list(suggestions),
+                   suggestion_labels=labels)
 
 
 def from_exception(exc: BaseException) -> Problem:
@@ -98,17 +129,19 @@ def from_exception(exc: BaseException) -> Problem:
     if isinstance(exc, NotFound) and exc.loading and not exc.suggestions:
         # The id may be in a file still being read for the first time: not a 404 yet.
         p = Problem(503, "loading", "Still loading",
-                    f"The {exc.what} files are still being loaded; try again shortly.")
+                    _("The %(what)s files are still being loaded; try again shortly.",
+                      what=exc.what))
         p.headers["Retry-After"] = "2"
         return p
     if isinstance(exc, NotFoundError):
         return not_found(exc.what, exc.ident, exc.suggestions,
-                         broken=bool(getattr(exc, "broken", None)))
+                         broken=bool(getattr(exc, "broken", None)), graph=exc.graph)
     if isinstance(exc, ChartError):
         return Problem(422, "render-failed", "Chart cannot be drawn", str(exc))
     if isinstance(exc, NoPath):
         return Problem(404, "no-path", "No career path",
-                       f"There is no career path from {exc.source!r} to {exc.target!r}.")
+                       _("There is no career path from %(a)s to %(b)s.", a=repr(exc.source),
+                         b=repr(exc.target)))
     if isinstance(exc, GraphvizTimeout):
         return Problem(504, "render-timeout", "Chart took too long", str(exc))
     if isinstance(exc, GraphvizMissing):
@@ -119,10 +152,10 @@ def from_exception(exc: BaseException) -> Problem:
         code = exc.code or 500
         detail = exc.description or exc.name
         if code == 404:
-            detail = f"There is nothing at {_instance()[:200]!r}."
+            detail = _("There is nothing at %(path)s.", path=repr(_instance()[:200]))
         return Problem(code, "", exc.name, detail)
     return Problem(500, "internal", "Internal Server Error",
-                   "Something went wrong on our side; it has been logged.")
+                   _("Something went wrong on our side; it has been logged."))
 
 
 def problem_response(p: Problem) -> Response:
@@ -154,8 +187,19 @@ def _page(p: Problem) -> Response:
     return resp
 
 
+def _problem_lang() -> str:
+    """The language of an error: the API's (``?lang``, ``Accept-Language``) for machine
+    routes, the page's (with its cookie) for pages; English when it is not one we speak."""
+    from orgpath.model import LANGUAGES
+    from orgpath.web.i18n import api_lang, page_lang
+
+    lang = api_lang() if _wants_problem() else page_lang()
+    return lang if lang in LANGUAGES else "en"
+
+
 def handle(exc: BaseException) -> Response:
-    p = from_exception(exc)
+    with force_locale(_problem_lang()):
+        p = from_exception(exc)
     if p.status >= 500 and not isinstance(exc, RenderError | Problem | HTTPException):
         log.error("unhandled error on %s %s", request.method, request.path[:200],
                   exc_info=exc)

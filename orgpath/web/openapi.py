@@ -77,6 +77,11 @@ def _problem_schema() -> dict[str, Any]:
                 "title": STR, "status": {"type": "integer", "minimum": 400, "maximum": 599},
                 "detail": STR, "instance": STR,
                 "suggestions": {**IDS, "description": "Close ids, for not-found problems."},
+                "suggestion_labels": {
+                    "type": "array", "items": STR,
+                    "description": "The suggestions as people read them, in the same order: a "
+                                   "person's name and title, a role's title in the answer's "
+                                   "language (the id where there is nothing better)."},
                 "parameter": {**STR, "description": "The query parameter that is wrong."},
                 "allowed": {**IDS, "description": "The values the parameter accepts."},
             },
