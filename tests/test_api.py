@@ -281,3 +281,15 @@ def test_not_found_speaks_the_callers_language_and_names_the_suggestions(client)
     page = client.get("/orgs/agency/people/a2?lang=da").get_data(as_text=True)
     assert "Mente du: " in page
     assert f'<bdi>{person["suggestion_labels"][0]}</bdi>' in page
+
+
+def test_bad_parameters_are_explained_in_the_callers_language(client):
+    url = A + "/roles/account-manager/next?depth=x"
+    en = client.get(url).get_json()
+    assert en["detail"] == "depth must be a whole number, not 'x'."
+    da = client.get(url + "&lang=da").get_json()
+    assert da["detail"] == "depth skal være et helt tal, ikke 'x'."
+    assert da["parameter"] == "depth"
+    header = client.get(A + "/roles/account-manager/next?depth=99",
+                        headers={"Accept-Language": "da"}).get_json()
+    assert header["detail"] == "depth skal være mellem 1 og 10, ikke 99."

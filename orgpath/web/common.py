@@ -8,6 +8,7 @@ import unicodedata
 from urllib.parse import quote
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 
 from orgpath import queries
 from orgpath.model import LANGUAGES
@@ -166,7 +167,7 @@ def text_arg(name: str, required: bool = False, default: str | None = None) -> s
     value = raw_arg(name)
     if value is None or value == "":
         if required:
-            raise bad_param(name, f"The query parameter {name!r} is required.")
+            raise bad_param(name, _("The query parameter %(name)s is required.", name=repr(name)))
         return default
     return _check_text(name, value)
 
@@ -178,9 +179,11 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise bad_param(name, f"{name} must be a whole number, not {raw[:40]!r}.") from None
+        raise bad_param(name, _("%(name)s must be a whole number, not %(raw)s.", name=name,
+                                 raw=repr(raw[:40]))) from None
     if not low <= value <= high:
-        raise bad_param(name, f"{name} must be between {low} and {high}, not {value}.")
+        raise bad_param(name, _("%(name)s must be between %(low)s and %(high)s, not %(value)s.",
+                                name=name, low=low, high=high, value=value))
     return value
 
 
@@ -189,7 +192,8 @@ def choice_arg(name: str, choices: tuple[str, ...], default: str | None) -> str 
     if raw is None or raw == "":
         return default
     if raw not in choices:
-        raise bad_param(name, f"{name} must be one of {', '.join(choices)}, not {raw[:40]!r}.",
+        raise bad_param(name, _("%(name)s must be one of %(choices)s, not %(raw)s.", name=name,
+                                choices=", ".join(choices), raw=repr(raw[:40])),
                         allowed=list(choices))
     return raw
 
@@ -202,13 +206,15 @@ def bool_arg(name: str) -> bool:
         return True
     if raw.lower() in ("0", "false", "no", "off"):
         return False
-    raise bad_param(name, f"{name} must be 1 or 0, not {raw[:40]!r}.")
+    raise bad_param(name, _("%(name)s must be 1 or 0, not %(raw)s.", name=name,
+                            raw=repr(raw[:40])))
 
 
 def check_lang(lang: str) -> str:
     if lang not in LANGUAGES:
-        raise bad_param("lang", f"lang must be one of {', '.join(LANGUAGES)}, not {lang[:40]!r}.",
-                        allowed=list(LANGUAGES))
+        raise bad_param("lang", _("%(name)s must be one of %(choices)s, not %(raw)s.",
+                                  name="lang", choices=", ".join(LANGUAGES),
+                                  raw=repr(lang[:40])), allowed=list(LANGUAGES))
     return lang
 
 
