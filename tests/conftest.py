@@ -7,6 +7,7 @@ live server.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -151,6 +153,28 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
+@contextlib.contextmanager
+def served(folder: Path, log: Path, *, ready: tuple[str, ...] = ("/healthz",),
+           timeout: float = 30.0, extra_env: dict | None = None,
+           workers: int = 2) -> Iterator[tuple[str, subprocess.Popen]]:
+    """gunicorn over ``folder`` on a free port, ready once each of ``ready`` answers 200:
+    ``(base URL, process)``, stopped afterwards. A server that does not come up fails
+    the test with the tail of its ``log``."""
+    port = free_port()
+    proc = start_gunicorn(folder, port, workers=workers, extra_env=extra_env, log=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for path in ready:
+            wait_for(base + path, proc, timeout=timeout)
+    except RuntimeError as exc:
+        stop(proc)
+        pytest.fail(f"{exc}; log: {log.read_text(errors='replace')[-2000:]}")
+    try:
+        yield base, proc
+    finally:
+        stop(proc)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The real gunicorn (2 workers) on a free port over a private copy of the graphs + Acme.
@@ -161,16 +185,8 @@ def live_server(tmp_path_factory):
     folder = root / "graphs"
     shutil.copytree(bundled_graphs(), folder)
     add_acme(folder)
-    port = free_port()
-    proc = start_gunicorn(folder, port, log=root / "gunicorn.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/healthz", proc)
-    except RuntimeError as exc:
-        stop(proc)
-        pytest.fail(f"{exc}; log: {(root / 'gunicorn.log').read_text(errors='replace')[-2000:]}")
-    yield base
-    stop(proc)
+    with served(folder, root / "gunicorn.log") as (base, _):
+        yield base
 
 
 def load_benchmark(name: str) -> ModuleType:

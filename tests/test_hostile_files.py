@@ -20,7 +20,7 @@ from orgpath.diagnostics import ERROR
 from orgpath.ladderfile import read_ladder
 from orgpath.peoplefile import read_manifest, read_org
 from orgpath.safeio import Limits
-from tests.conftest import bundled_graphs, free_port, start_gunicorn, stop, wait_for
+from tests.conftest import bundled_graphs, served
 
 LIMITS = Limits.from_settings({
     "max_ladder_bytes": 4 << 20, "max_manifest_bytes": 256 << 10, "max_people_bytes": 128 << 20,
@@ -255,17 +255,9 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     folder = root / "graphs"
     shutil.copytree(bundled_graphs(), folder)
-    port = free_port()
     log = root / "gunicorn.log"
-    proc = start_gunicorn(folder, port, log=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/healthz", proc)
-    except RuntimeError as exc:
-        stop(proc)
-        pytest.fail(f"{exc}; log: {log.read_text(errors='replace')[-2000:]}")
-    yield base, folder, proc, log
-    stop(proc)
+    with served(folder, log) as (base, proc):
+        yield base, folder, proc, log
 
 
 def _health_until(base: str, done, what: str) -> dict:

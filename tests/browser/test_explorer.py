@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from tests.browser.conftest import NEEDS_CHROMIUM
-from tests.conftest import REPO, add_acme, free_port, start_gunicorn, stop, wait_for
+from tests.conftest import REPO, add_acme, served
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -27,17 +27,10 @@ def server(tmp_path_factory):
     add_acme(folder)
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "make_org.py"), "--people",
                     "20000", "--seed", "1", "-o", str(folder / "big.csv")], check=True)
-    port = free_port()
-    proc = start_gunicorn(folder, port, log=root / "gunicorn.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/healthz", proc)
-        wait_for(base + "/api/v1/orgs/big", proc, timeout=120)  # loaded, not 503
-    except RuntimeError as exc:
-        stop(proc)
-        pytest.fail(f"{exc}; log: {(root / 'gunicorn.log').read_text(errors='replace')[-2000:]}")
-    yield base
-    stop(proc)
+    # ready once the big org has loaded (not 503)
+    with served(folder, root / "gunicorn.log", ready=("/healthz", "/api/v1/orgs/big"),
+                timeout=120) as (base, _):
+        yield base
 
 
 def new_page(browser, server, width=1280, height=900, locale="en-GB"):

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from tests.browser.conftest import NEEDS_CHROMIUM
-from tests.conftest import REPO, free_port, start_gunicorn, stop, wait_for
+from tests.conftest import REPO, served
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -49,17 +49,10 @@ def server(tmp_path_factory):
                     "20000", "--seed", "1", "-o", str(folder / "big.csv")], check=True)
     (folder / "big.org.yaml").write_text("title: Big\nladder: account-management\n",
                                          encoding="utf-8")
-    port = free_port()
-    proc = start_gunicorn(folder, port, log=root / "gunicorn.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/healthz", proc)
-        wait_for(base + "/api/v1/orgs/big", proc, timeout=120)  # loaded, not 503
-    except RuntimeError as exc:
-        stop(proc)
-        pytest.fail(f"{exc}; log: {(root / 'gunicorn.log').read_text(errors='replace')[-2000:]}")
-    yield base
-    stop(proc)
+    # ready once the big org has loaded (not 503)
+    with served(folder, root / "gunicorn.log", ready=("/healthz", "/api/v1/orgs/big"),
+                timeout=120) as (base, _):
+        yield base
 
 
 @pytest.fixture
