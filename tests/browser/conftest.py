@@ -62,3 +62,10 @@ def provider(tmp_path_factory):
         pytest.fail(f"{exc}; log: {log.read_text(errors='replace')[-2000:]}")
     yield base
     stop(proc)
+
+
+def oidc_env(issuer: str, **more: str) -> dict[str, str]:
+    """The settings of a server that signs people in at ``issuer`` (the ``provider``)."""
+    return {"ORGPATH_AUTH": "oidc", "ORGPATH_OIDC_ISSUER": issuer,
+            "ORGPATH_OIDC_CLIENT_ID": "orgpath-test", "ORGPATH_OIDC_CLIENT_SECRET": "not-secret",
+            "ORGPATH_SECRET_KEY": "test-only-key-0123456789abcdef", **more}

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import NEEDS_CHROMIUM
-from tests.conftest import bundled_graphs, free_port, start_gunicorn, stop, wait_for
+from tests.browser.conftest import NEEDS_CHROMIUM, oidc_env
+from tests.conftest import bundled_graphs, served
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -142,20 +142,8 @@ def server(provider, tmp_path_factory):
             shutil.copy(f, folder / f.name)
     history_repo.git(root, "add", "-A")
     history_repo.git(root, "commit", "-q", "-m", "The bundled graphs", date="2024-06-01")
-    port = free_port()
-    log = root.parent / "gunicorn.log"
-    proc = start_gunicorn(folder, port, log=log, extra_env={
-        "ORGPATH_AUTH": "oidc", "ORGPATH_OIDC_ISSUER": provider,
-        "ORGPATH_OIDC_CLIENT_ID": "orgpath-test", "ORGPATH_OIDC_CLIENT_SECRET": "not-secret",
-        "ORGPATH_SECRET_KEY": "test-only-key-0123456789abcdef"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/healthz", proc)
-    except RuntimeError as exc:
-        stop(proc)
-        pytest.fail(f"{exc}; log: {log.read_text(errors='replace')[-2000:]}")
-    yield base
-    stop(proc)
+    with served(folder, root.parent / "gunicorn.log", extra_env=oidc_env(provider)) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ import pytest
 
 from tests.browser.conftest import ARGS, CHROMIUM
 
-from ..conftest import bundled_graphs, free_port, start_gunicorn, stop, wait_for
+from ..conftest import bundled_graphs, served
+from .conftest import oidc_env
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,25 +24,16 @@ pytestmark = [
                               "(make browser-deps installs it)"),
 ]
 
+
 @pytest.fixture(scope="module")
 def oidc_server(provider, tmp_path_factory):
     root = tmp_path_factory.mktemp("oidc-app")
     folder = root / "graphs"
     shutil.copytree(bundled_graphs(), folder)
-    port = free_port()
-    proc = start_gunicorn(folder, port, log=root / "gunicorn.log", extra_env={
-        "ORGPATH_AUTH": "oidc", "ORGPATH_OIDC_ISSUER": provider,
-        "ORGPATH_OIDC_CLIENT_ID": "orgpath-test", "ORGPATH_OIDC_CLIENT_SECRET": "not-secret",
-        "ORGPATH_OIDC_EMAIL_DOMAINS": "nordlys.example",
-        "ORGPATH_SECRET_KEY": "test-only-key-0123456789abcdef"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/healthz", proc)
-    except RuntimeError as exc:
-        stop(proc)
-        pytest.fail(f"{exc}; log: {(root / 'gunicorn.log').read_text(errors='replace')[-2000:]}")
-    yield base, root / "gunicorn.log"
-    stop(proc)
+    log = root / "gunicorn.log"
+    env = oidc_env(provider, ORGPATH_OIDC_EMAIL_DOMAINS="nordlys.example")
+    with served(folder, log, extra_env=env) as (base, _):
+        yield base, log
 
 
 def test_sign_in_see_the_org_sign_out_and_be_refused(oidc_server):
