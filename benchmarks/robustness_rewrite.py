@@ -228,7 +228,9 @@ def run(*, rewrites: int = 20, atomic: int = 5, clients: int = 4, workers: int =
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base, proc)
-            while json.loads(get(base + "/healthz")[1])["status"] != "ok":
+            # every worker has loaded the folder (one /healthz "ok" is only one worker's)
+            while any(wrong("/api/v1/ladders", *get(base + "/api/v1/ladders"))
+                      for _ in range(4 * workers)):
                 time.sleep(0.1)
             work = threading.Thread(target=rewriter, args=(folder / LADDER,), kwargs={
                 "rewrites": rewrites, "atomic": atomic, "pause": pause, "seed": seed})

@@ -371,10 +371,19 @@ class Store:
         return now - f.seen_at >= settle
 
     def _until_settled(self, files: list[_File]) -> float:
-        """Seconds until the first of ``files`` has been unchanged for ``settle_time``."""
-        now = time.monotonic()
+        """Seconds until the first of ``files`` has been unchanged for ``settle_time``:
+        by its ctime (the same moment in every worker, however late each first saw it),
+        or since this process first saw its stamp, whichever comes first."""
+        now, wall = time.monotonic(), time.time_ns()
         settle = self.values["settle_time"]
-        return max(0.01, min((f.seen_at + settle - now if f.seen else settle) for f in files))
+
+        def left(f: _File) -> float:
+            if not f.seen:
+                return settle
+            newest = max(s[3] for s in f.seen if s is not None)
+            return min(f.seen_at + settle - now, settle - (wall - newest) / 1e9)
+
+        return max(0.01, min(left(f) for f in files))
 
     def _attempt(self, f: _File) -> str:
         """Load ``f`` if it changed: ``unchanged``, ``done`` or ``unsettled`` (try later)."""
